@@ -1,0 +1,84 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+/// The analyzer: how text becomes terms. Defined once, here, and used by the indexer, the topic
+/// tagger, the query parser and the snippet highlighter, so all of them agree on every word.
+namespace revsearch {
+
+/// What an index was analysed with. Stored in the database metadata by the indexer and read
+/// back by the query side, which therefore can never stem differently from the index.
+struct AnalyzerSettings {
+    std::string language = "english";      ///< a libstemmer algorithm, or "none"
+    std::string stopwords_name;            ///< "" (none), "english", or the file it came from
+    std::vector<std::string> stopwords;    ///< the resolved list, lower case
+
+    /// Serialises for the database metadata.
+    [[nodiscard]] std::string to_json() const;
+    /// Inverse of to_json(). Throws revsearch::Error on malformed input.
+    [[nodiscard]] static AnalyzerSettings from_json(const std::string& json);
+    /// The settings an index was built with. An index that has none recorded (not built by
+    /// revsearch) gets the defaults. Throws Xapian::Error if the database cannot be read.
+    [[nodiscard]] static AnalyzerSettings from_database(const Xapian::Database& db);
+
+    bool operator==(const AnalyzerSettings&) const = default;
+};
+
+/// The languages libstemmer offers, sorted, plus "none".
+[[nodiscard]] std::vector<std::string> available_languages();
+
+/// A stemmer backed by Snowball's libstemmer, wrapped as a Xapian::StemImplementation. Each
+/// call makes an independent stemmer: libstemmer stemmers are not thread-safe, and copies of
+/// a Xapian::Stem share one implementation, so every thread needs its own from here.
+/// Throws UsageError for an unknown language. "none" gives a stemmer that changes nothing.
+[[nodiscard]] Xapian::Stem make_stemmer(const std::string& language);
+
+/// Loads a stop-word list: "english" is the list shipped with revsearch; anything else is a
+/// file with one word per line (`#` starts a comment). Throws UsageError if it cannot be read.
+[[nodiscard]] std::vector<std::string> load_stopwords(const std::string& name_or_path);
+
+/// A word found in text: its byte span and its analysed term (lower-cased, stemmed).
+struct Token {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::string term;
+};
+
+/// Turns text into terms. Not thread-safe (it owns a stemmer): give each thread its own.
+class Analyzer {
+public:
+    /// Throws UsageError if the language is unknown.
+    explicit Analyzer(AnalyzerSettings settings = {});
+
+    [[nodiscard]] const AnalyzerSettings& settings() const noexcept { return settings_; }
+    [[nodiscard]] const Xapian::Stem& stemmer() const noexcept { return stemmer_; }
+
+    /// Sets stemmer, stemming strategy and stop words on a TermGenerator for indexing.
+    void configure(Xapian::TermGenerator& generator) const;
+
+    /// Sets the same on a QueryParser, so query terms equal index terms.
+    void configure(Xapian::QueryParser& parser) const;
+
+    /// The term for one word: lower-cased and stemmed, as the index holds it.
+    [[nodiscard]] std::string term(std::string_view word) const;
+
+    /// Splits text into words the way Xapian's TermGenerator does (runs of word characters,
+    /// joined across an apostrophe between letters), lower-cases each, drops stop words, and
+    /// stems each unless `stem` is false. Appends to `out`.
+    void tokenize(std::string_view text, std::vector<Token>& out, bool stem = true) const;
+
+    /// True when `term` (already analysed) is a stop word.
+    [[nodiscard]] bool is_stopword(std::string_view word) const;
+
+private:
+    AnalyzerSettings settings_;
+    Xapian::Stem stemmer_;
+    std::unique_ptr<Xapian::SimpleStopper> stopper_;
+};
+
+}  // namespace revsearch

@@ -1,0 +1,39 @@
+#include "common/cli.hpp"
+
+#include <cstdlib>
+#include <unistd.h>
+
+namespace po = boost::program_options;
+
+namespace revsearch::cli {
+
+std::string default_db_path() {
+    const char* env = std::getenv("REVSEARCH_DB");
+    return env != nullptr && *env != '\0' ? env : "./revsearch.db";
+}
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+void DatabaseOptions::add_to(po::options_description& desc) {
+    path = default_db_path();
+    desc.add_options()("db", po::value(&path)->default_value(path),
+                       "database directory (default: $REVSEARCH_DB, else ./revsearch.db)");
+}
+
+void AnalyzerOptions::add_to(po::options_description& desc) {
+    desc.add_options()("language", po::value(&language)->default_value(language),
+                       "stemming language: any libstemmer language, or none")(
+        "stopwords", po::value(&stopwords)->default_value(stopwords),
+        "stop words to leave out: english (revsearch's list) or a file of words");
+}
+
+AnalyzerSettings AnalyzerOptions::settings() const {
+    AnalyzerSettings s;
+    s.language = language;
+    (void)make_stemmer(language);  // validates the language now, as a usage error
+    s.stopwords_name = stopwords;
+    s.stopwords = load_stopwords(stopwords);
+    return s;
+}
+
+}  // namespace revsearch::cli

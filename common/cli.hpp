@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "common/analyzer.hpp"
+
+/// Option groups shared by the executables. Each group adds its options to a description and
+/// fills a plain struct, so parsing is testable in-process with a fake argv.
+namespace revsearch::cli {
+
+/// `--db DIR`: the database; defaults to $REVSEARCH_DB, else ./revsearch.db.
+struct DatabaseOptions {
+    std::string path;
+    void add_to(boost::program_options::options_description& desc);
+};
+
+/// `--language`, `--stopwords`: how text is analysed. Only the indexer takes these; the query
+/// side reads them from the index.
+struct AnalyzerOptions {
+    std::string language = "english";
+    std::string stopwords;  ///< "", "english" or a file
+    void add_to(boost::program_options::options_description& desc);
+    /// Resolves the stop-word list. Throws UsageError for an unknown language or a missing file.
+    [[nodiscard]] AnalyzerSettings settings() const;
+};
+
+/// The default database path: $REVSEARCH_DB if set and non-empty, else "./revsearch.db".
+[[nodiscard]] std::string default_db_path();
+
+/// True when the file descriptor is a terminal.
+[[nodiscard]] bool is_terminal(int fd);
+
+}  // namespace revsearch::cli

@@ -1,0 +1,50 @@
+#include "common/schema.hpp"
+
+#include <cstdio>
+#include <xapian.h>
+
+#include "common/text.hpp"
+
+namespace revsearch::schema {
+
+namespace {
+
+// Xapian's glass backend refuses terms longer than 245 bytes.
+constexpr std::size_t kMaxTermBytes = 240;
+
+std::string fnv1a_hex(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string bounded_term(std::string_view prefix, const std::string& value) {
+    std::string term(prefix);
+    if (term.size() + value.size() <= kMaxTermBytes) return term + value;
+    const std::string hash = fnv1a_hex(value);
+    term += text::truncate_utf8(value, kMaxTermBytes - term.size() - hash.size() - 1);
+    return term + "#" + hash;
+}
+
+}  // namespace
+
+std::string normalize_boolean(std::string_view value) {
+    return Xapian::Unicode::tolower(text::collapse_spaces(value));
+}
+
+std::string boolean_term(std::string_view prefix, std::string_view value) {
+    return bounded_term(prefix, normalize_boolean(value));
+}
+
+std::string id_term(std::string_view id) { return bounded_term(kIdPrefix, text::collapse_spaces(id)); }
+
+std::string rating_value(double rating) { return Xapian::sortable_serialise(rating); }
+
+double rating_from_value(const std::string& value) { return Xapian::sortable_unserialise(value); }
+
+}  // namespace revsearch::schema

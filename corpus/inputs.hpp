@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "corpus/reader.hpp"
+
+namespace revsearch::corpus {
+
+/// One file to read.
+struct InputFile {
+    std::string path;   ///< what to open
+    InputInfo info;     ///< how to name it and the ids derived from it
+    std::uint64_t size = 0;
+};
+
+/// A named input that could not be used (an unreadable file or folder inside a walked tree).
+struct InputProblem {
+    std::string path;
+    std::string reason;
+};
+
+/// Expands the named inputs: a file stands for itself; a directory for every regular file
+/// below it, recursively, in byte-wise sorted order so runs are deterministic. Hidden entries
+/// (starting with '.') are passed over. Unreadable entries below a directory are reported in
+/// `problems` and passed over. Throws UsageError when a named input does not exist.
+[[nodiscard]] std::vector<InputFile> expand_inputs(const std::vector<std::string>& paths,
+                                                   std::vector<InputProblem>& problems);
+
+/// Opens a file for reading. Throws CorpusError if it cannot be opened.
+[[nodiscard]] std::unique_ptr<std::istream> open_input(const std::string& path);
+
+/// Reads up to `max_bytes` from the start of the file, for format detection. Returns empty if
+/// it cannot be read.
+[[nodiscard]] std::string read_head(const std::string& path, std::size_t max_bytes = 4096);
+
+}  // namespace revsearch::corpus

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include "corpus/reader.hpp"
+
+namespace revsearch::corpus {
+
+/// Reads revsearch's canonical JSON Lines: one object per line with the keys id, title,
+/// reviewer, date, rating, rating_scale, topics, category, product, body and url. Unknown keys
+/// are kept in `extra` (non-string values as compact JSON).
+///
+/// Rejected, with the line number: malformed JSON, a line that is not an object, a known key
+/// with the wrong type, invalid UTF-8, and a record with neither title nor body. A date that
+/// cannot be parsed does not lose the record: the text is kept as extra `date_raw`.
+class JsonlReader : public Reader {
+public:
+    void read(std::istream& in, const InputInfo& info, RecordSink& sink) override;
+
+    /// Parses one line. Returns false and sets `reason` when the record must be rejected.
+    /// Exposed for tests and for other JSON-based readers.
+    [[nodiscard]] static bool parse_line(const std::string& line, const InputInfo& info,
+                                         std::size_t line_number, Review& out,
+                                         std::string& reason);
+};
+
+}  // namespace revsearch::corpus

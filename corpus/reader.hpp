@@ -1,0 +1,61 @@
+#pragma once
+
+#include <istream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/review.hpp"
+
+namespace revsearch::corpus {
+
+/// Receives what a reader finds. Called on the reader's thread, in input order.
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    virtual void on_review(Review&& review) = 0;
+    virtual void on_reject(Reject&& reject) = 0;
+};
+
+/// Where an input came from.
+struct InputInfo {
+    std::string display;   ///< the path as the user will recognise it; goes into `source`
+    std::string relative;  ///< the path below the input root that was named; ids derive from it
+};
+
+/// The input formats revsearch reads.
+enum class Format { Auto, Jsonl, Page };
+
+/// Parses "auto", "jsonl", "page". Throws UsageError for anything else.
+[[nodiscard]] Format parse_format(std::string_view name);
+[[nodiscard]] std::string_view format_name(Format format);
+/// Every concrete format's name, for help texts.
+[[nodiscard]] std::vector<std::string_view> format_names();
+
+/// Guesses the format from the file name and the first bytes of its content. Returns Auto when
+/// the input is not recognisably reviews (a README, a PROVENANCE.md, a binary file).
+[[nodiscard]] Format detect_format(std::string_view path, std::string_view head);
+
+/// Reads one input's records. Implementations are stateless between calls and may be used from
+/// one thread at a time.
+class Reader {
+public:
+    virtual ~Reader() = default;
+
+    /// Reads every record of `in`, passing each to `sink` as a Review or a Reject. Bad records
+    /// never throw. Throws CorpusError only when the input as a whole cannot be read.
+    virtual void read(std::istream& in, const InputInfo& info, RecordSink& sink) = 0;
+};
+
+/// The reader for a concrete format. REQUIRES: format != Auto.
+[[nodiscard]] std::unique_ptr<Reader> make_reader(Format format);
+
+/// The id a record gets when its input gives none: the relative path, plus `:line` when the
+/// input holds many records (`line` > 0).
+[[nodiscard]] std::string derived_id(const InputInfo& info, std::size_t line);
+
+/// The relative path without its extension(s) (".txt", ".json.gz"): the id of a one-review file.
+[[nodiscard]] std::string strip_extensions(std::string_view relative);
+
+}  // namespace revsearch::corpus

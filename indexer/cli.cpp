@@ -1,0 +1,122 @@
+#include "indexer/cli.hpp"
+
+#include <boost/program_options.hpp>
+#include <xapian.h>
+
+#include "common/cli.hpp"
+#include "common/error.hpp"
+#include "common/version.hpp"
+
+namespace po = boost::program_options;
+
+namespace revsearch::indexer {
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: revsearch-index [options] INPUT...\n"
+    "Index review files, directories (walked recursively) into a Xapian database.\n"
+    "Re-indexing replaces reviews by id, so running the same command twice is harmless.\n";
+
+ProgressMode parse_progress(const std::string& s) {
+    if (s == "auto") return ProgressMode::Auto;
+    if (s == "bar") return ProgressMode::Bar;
+    if (s == "log") return ProgressMode::Log;
+    if (s == "none") return ProgressMode::None;
+    throw UsageError("--progress takes auto, bar, log or none, not '" + s + "'");
+}
+
+}  // namespace
+
+std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv,
+                                               std::ostream& out) {
+    IndexOptions options;
+    cli::DatabaseOptions db;
+    cli::AnalyzerOptions analyzer;
+    std::string format = "auto";
+    std::string progress = "auto";
+    double batch_mb = static_cast<double>(options.batch_bytes) / (1 << 20);
+
+    po::options_description general("Options");
+    general.add_options()("help,h", "show this help")("version", "show the version")(
+        "list-languages", "list the stemming languages");
+    db.add_to(general);
+    general.add_options()(
+        "format", po::value(&format)->default_value(format),
+        "input format: auto, jsonl or page (auto detects by name and content)")(
+        "topics", po::value(&options.topics_file),
+        "topic lexicon (TOML) replacing the built-in one")(
+        "no-topics", po::bool_switch(), "do not tag topics from a lexicon")(
+        "batch-records", po::value(&options.batch_records)->default_value(options.batch_records),
+        "commit after this many records")(
+        "batch-mb", po::value(&batch_mb)->default_value(batch_mb),
+        "...or after this many MB of review text, whichever comes first")(
+        "rejects", po::value(&options.rejects_file),
+        "also append rejected records to this file as JSON lines")(
+        "progress", po::value(&progress)->default_value(progress),
+        "auto (a bar on a terminal, log lines otherwise), bar, log or none");
+    analyzer.add_to(general);
+    po::options_description hidden;
+    hidden.add_options()("input", po::value(&options.inputs));
+    po::positional_options_description positional;
+    positional.add("input", -1);
+
+    po::options_description all;
+    all.add(general).add(hidden);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    if (vm.count("help")) {
+        out << kUsage << '\n' << general << '\n';
+        return std::nullopt;
+    }
+    if (vm.count("version")) {
+        out << "revsearch-index " << kVersion << '\n';
+        return std::nullopt;
+    }
+    if (vm.count("list-languages")) {
+        for (const auto& lang : available_languages()) out << lang << '\n';
+        return std::nullopt;
+    }
+    if (options.inputs.empty()) throw UsageError("no inputs given (see --help)");
+    if (options.batch_records == 0 || batch_mb <= 0) {
+        throw UsageError("--batch-records and --batch-mb must be positive");
+    }
+    options.db_path = db.path;
+    options.format = corpus::parse_format(format);
+    options.progress = parse_progress(progress);
+    options.tag_topics = !vm["no-topics"].as<bool>();
+    options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));
+    options.analyzer = analyzer.settings();
+    options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted();
+    return options;
+}
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    try {
+        const std::optional<IndexOptions> options = parse_command_line(argc, argv, out);
+        if (!options) return static_cast<int>(ExitCode::Ok);
+        IndexJob job(*options, err);
+        const IndexSummary summary = job.run();
+        summary.print(err, options->db_path);
+        return summary.exit_code();
+    } catch (const UsageError& e) {
+        err << "revsearch-index: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Usage);
+    } catch (const Error& e) {
+        err << "revsearch-index: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Error);
+    } catch (const Xapian::Error& e) {
+        err << "revsearch-index: " << e.get_description() << '\n';
+        return static_cast<int>(ExitCode::Error);
+    } catch (const std::exception& e) {
+        err << "revsearch-index: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Error);
+    }
+}
+
+}  // namespace revsearch::indexer

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/analyzer.hpp"
+#include "corpus/reader.hpp"
+#include "indexer/writer.hpp"
+
+namespace revsearch::indexer {
+
+enum class ProgressMode { Auto, Bar, Log, None };
+
+/// Everything an indexing run needs to know. Filled by the CLI or by tests.
+struct IndexOptions {
+    std::string db_path;
+    std::vector<std::string> inputs;
+    corpus::Format format = corpus::Format::Auto;
+    std::string topics_file;             ///< "" uses the built-in lexicon
+    bool tag_topics = true;
+    AnalyzerSettings analyzer;
+    bool analyzer_explicit = false;      ///< the user named --language/--stopwords
+    std::uint64_t batch_records = 10000; ///< commit after this many records...
+    std::uint64_t batch_bytes = 64u << 20;  ///< ...or this many bytes of review text
+    std::string rejects_file;            ///< "" writes rejects to the log only
+    ProgressMode progress = ProgressMode::Auto;
+};
+
+/// What a run did. The counts obey: read = added + replaced + rejected.
+struct IndexSummary {
+    std::uint64_t files = 0;
+    std::uint64_t skipped_files = 0;   ///< not recognisably reviews (README, PROVENANCE.md)
+    std::uint64_t read = 0;            ///< records seen, good and bad
+    std::uint64_t added = 0;
+    std::uint64_t replaced = 0;        ///< ids already in the index, or repeated in this run
+    std::uint64_t duplicates = 0;      ///< of `replaced`, the ids repeated within this run
+    std::uint64_t rejected = 0;
+    std::map<std::string, std::uint64_t> rejects_by_reason;
+    std::uint64_t bytes = 0;           ///< input bytes read
+    double seconds = 0;
+    std::uint64_t doc_count = 0;       ///< documents in the index at the end
+
+    /// 0 when nothing was rejected, 3 otherwise (DESIGN.md's exit codes).
+    [[nodiscard]] int exit_code() const noexcept { return rejected > 0 ? 3 : 0; }
+    /// The human summary printed at the end of a run.
+    void print(std::ostream& out, const std::string& db_path) const;
+    [[nodiscard]] std::string to_json() const;
+};
+
+/// One indexing run: walks the inputs, reads records, tags topics, builds documents, writes
+/// them in committed batches, and records the analyzer, the manifest and the run's counts in
+/// the database metadata. Bad records are reported to `log` as `source: reason` and counted;
+/// they never stop the run.
+class IndexJob {
+public:
+    /// `log` receives rejects, notes and progress; it must outlive the job.
+    IndexJob(IndexOptions options, std::ostream& log);
+
+    /// Runs against the on-disk database named in the options. Throws IndexError if it cannot
+    /// be opened or written, UsageError for bad options (a missing input, an analyzer that
+    /// disagrees with the index).
+    [[nodiscard]] IndexSummary run();
+
+    /// Runs against an open writer (tests use an in-memory database).
+    [[nodiscard]] IndexSummary run(IndexWriter& writer);
+
+private:
+    IndexOptions options_;
+    std::ostream& log_;
+};
+
+}  // namespace revsearch::indexer

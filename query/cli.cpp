@@ -1,0 +1,151 @@
+#include "query/cli.hpp"
+
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <xapian.h>
+
+#include "common/cli.hpp"
+#include "common/error.hpp"
+#include "common/version.hpp"
+#include "query/repl.hpp"
+
+namespace po = boost::program_options;
+
+namespace revsearch::query {
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: revsearch-query [options] [QUERY...]\n"
+    "Search a revsearch index. With no query on a terminal, or with --repl, opens the REPL.\n"
+    "Query syntax: words, \"phrases\", AND OR NOT, +required -excluded, wild*, and the fields\n"
+    "title: body: reviewer: product: by: topic: category: id: date:2015..2016-06 rating:4..5\n";
+
+}  // namespace
+
+std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv,
+                                               std::ostream& out, bool terminal) {
+    QueryOptions o;
+    cli::DatabaseOptions db;
+    std::vector<std::string> words;
+    std::string format = "text", highlight, sort = "relevance", parse = "syntax";
+
+    po::options_description general("Options");
+    general.add_options()("help,h", "show this help")("version", "show the version");
+    db.add_to(general);
+    general.add_options()(
+        "top,k", po::value(&o.request.k)->default_value(o.request.k), "number of results")(
+        "offset", po::value(&o.request.offset)->default_value(0), "skip this many results")(
+        "sort", po::value(&sort)->default_value(sort), "relevance, date or rating")(
+        "and", po::bool_switch(&o.request.default_and), "require every word (default: any word, ranked)")(
+        "parse", po::value(&parse)->default_value(parse),
+        "syntax (the query language) or plain (words only)")(
+        "k1", po::value(&o.request.bm25.k1)->default_value(o.request.bm25.k1), "BM25 k1")(
+        "b", po::value(&o.request.bm25.b)->default_value(o.request.bm25.b), "BM25 b")(
+        "format", po::value(&format)->default_value(format), "text, json or trec")(
+        "highlight", po::value(&highlight),
+        "ansi, html, plain or none (default: ansi on a terminal; html for json; plain otherwise)")(
+        "snippet-chars", po::value(&o.request.snippet_chars)->default_value(o.request.snippet_chars),
+        "snippet length in bytes")(
+        "no-snippets", "leave snippets out")(
+        "qid", po::value(&o.print.qid)->default_value(o.print.qid), "query id for --format trec")(
+        "run-tag", po::value(&o.print.run_tag)->default_value(o.print.run_tag),
+        "run tag for --format trec")(
+        "repl", po::bool_switch(&o.repl), "open the interactive REPL");
+    po::options_description hidden;
+    hidden.add_options()("query", po::value(&words));
+    po::positional_options_description positional;
+    positional.add("query", -1);
+    po::options_description all;
+    all.add(general).add(hidden);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    if (vm.count("help")) {
+        out << kUsage << '\n' << general << '\n';
+        return std::nullopt;
+    }
+    if (vm.count("version")) {
+        out << "revsearch-query " << kVersion << '\n';
+        return std::nullopt;
+    }
+    o.db_path = db.path;
+    for (const auto& w : words) o.request.query += (o.request.query.empty() ? "" : " ") + w;
+    o.request.sort = parse_sort(sort);
+    if (parse == "plain") {
+        o.request.parse = ParseMode::Plain;
+    } else if (parse != "syntax") {
+        throw UsageError("--parse takes syntax or plain, not '" + parse + "'");
+    }
+    o.request.snippets = vm.count("no-snippets") == 0;
+    if (o.request.k == 0 || o.request.k > 100000) throw UsageError("--top must be 1 to 100000");
+    if (o.request.bm25.k1 < 0 || o.request.bm25.b < 0 || o.request.bm25.b > 1) {
+        throw UsageError("BM25 needs k1 >= 0 and 0 <= b <= 1");
+    }
+    o.print.format = parse_output_format(format);
+    o.highlight_given = !highlight.empty();
+    if (o.highlight_given) {
+        o.print.highlight = parse_highlight(highlight);
+    } else if (o.print.format == OutputFormat::Json) {
+        o.print.highlight = Highlight::Html;
+    } else {
+        o.print.highlight = terminal ? Highlight::Ansi : Highlight::Plain;
+    }
+    o.print.color = terminal && o.print.format == OutputFormat::Text;
+    return o;
+}
+
+int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+    try {
+        const bool out_terminal = &out == &std::cout && cli::is_terminal(1);
+        const bool in_terminal = &in == &std::cin && cli::is_terminal(0);
+        std::optional<QueryOptions> o = parse_command_line(argc, argv, out, out_terminal);
+        if (!o) return static_cast<int>(ExitCode::Ok);
+        Searcher searcher(o->db_path);
+        const bool repl = o->repl || (o->request.query.empty() && in_terminal);
+        if (!repl) {
+            if (o->request.query.empty()) throw UsageError("no query given (see --help, or use --repl)");
+            print_results(out, searcher.search(o->request), o->print);
+            return static_cast<int>(ExitCode::Ok);
+        }
+        // Piped input gets no prompt and no colour, so scripts read clean output.
+        const bool interactive = in_terminal && out_terminal;
+        if (!interactive) {
+            o->print.color = false;
+            if (!o->highlight_given && o->print.highlight == Highlight::Ansi) {
+                o->print.highlight = Highlight::Plain;
+            }
+        }
+        Repl session(searcher, o->request, o->print, out, err);
+        if (interactive) {
+            out << "revsearch " << kVersion << ": " << searcher.doc_count()
+                << " reviews. Type a query, or :help.\n";
+            ReadlineLineReader reader("revsearch> ");
+            if (!o->request.query.empty()) session.handle_line(o->request.query);
+            return session.run(reader);
+        }
+        if (!o->request.query.empty()) session.handle_line(o->request.query);
+        return session.run(in);
+    } catch (const QueryError& e) {
+        err << "revsearch-query: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Usage);
+    } catch (const UsageError& e) {
+        err << "revsearch-query: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Usage);
+    } catch (const Error& e) {
+        err << "revsearch-query: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Error);
+    } catch (const Xapian::Error& e) {
+        err << "revsearch-query: " << e.get_description() << '\n';
+        return static_cast<int>(ExitCode::Error);
+    } catch (const std::exception& e) {
+        err << "revsearch-query: " << e.what() << '\n';
+        return static_cast<int>(ExitCode::Error);
+    }
+}
+
+}  // namespace revsearch::query

@@ -1,0 +1,162 @@
+#include "query/highlighter.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace revsearch::query {
+
+namespace {
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // …
+// Bodies longer than this are only searched for a passage in their first part, so one huge
+// review cannot make a results page slow.
+constexpr std::size_t kMaxScanBytes = 256 * 1024;
+
+bool ends_sentence(char c) { return c == '.' || c == '!' || c == '?'; }
+
+}  // namespace
+
+Highlight parse_highlight(std::string_view name) {
+    if (name == "ansi") return Highlight::Ansi;
+    if (name == "html") return Highlight::Html;
+    if (name == "plain") return Highlight::Plain;
+    if (name == "none") return Highlight::None;
+    throw UsageError("--highlight takes ansi, html, plain or none, not '" + std::string(name) + "'");
+}
+
+Highlighter::Highlighter(const Analyzer& analyzer, std::vector<std::string> terms)
+    : analyzer_(analyzer), terms_(std::move(terms)) {
+    std::sort(terms_.begin(), terms_.end());
+}
+
+bool Highlighter::is_match(const std::string& term) const {
+    return std::binary_search(terms_.begin(), terms_.end(), term);
+}
+
+std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) const {
+    const std::string_view text = full.substr(0, std::min(full.size(), kMaxScanBytes));
+    std::vector<Token> tokens;
+    analyzer_.tokenize(text, tokens, true);
+    std::vector<std::size_t> hits;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        if (is_match(tokens[i].term)) hits.push_back(i);
+    }
+
+    // Best window: the span of at most max_chars bytes holding the most distinct matched
+    // terms, then the most matches; earliest wins ties.
+    std::size_t best_first = 0, best_last = 0;
+    if (!hits.empty()) {
+        std::size_t best_distinct = 0, best_count = 0, left = 0;
+        for (std::size_t right = 0; right < hits.size(); ++right) {
+            while (tokens[hits[right]].end - tokens[hits[left]].begin > max_chars) ++left;
+            std::vector<const std::string*> seen;
+            for (std::size_t k = left; k <= right; ++k) {
+                const std::string* t = &tokens[hits[k]].term;
+                if (std::none_of(seen.begin(), seen.end(), [&](auto* p) { return *p == *t; })) {
+                    seen.push_back(t);
+                }
+            }
+            const std::size_t count = right - left + 1;
+            if (seen.size() > best_distinct || (seen.size() == best_distinct && count > best_count)) {
+                best_distinct = seen.size();
+                best_count = count;
+                best_first = hits[left];
+                best_last = hits[right];
+            }
+        }
+    }
+
+    // Grow the window: back to a sentence start if one is near, then forward to fill.
+    std::size_t begin = tokens.empty() ? 0 : tokens[best_first].begin;
+    std::size_t end = tokens.empty() ? std::min(text.size(), max_chars) : tokens[best_last].end;
+    if (!hits.empty()) {
+        const std::size_t budget = max_chars > end - begin ? max_chars - (end - begin) : 0;
+        std::size_t first = best_first;
+        while (first > 0 && begin - tokens[first - 1].begin <= budget / 3) {
+            // Stop at a sentence boundary between the previous token and this one.
+            const std::string_view gap = text.substr(tokens[first - 1].end, tokens[first].begin - tokens[first - 1].end);
+            if (std::any_of(gap.begin(), gap.end(), ends_sentence)) break;
+            --first;
+            begin = tokens[first].begin;
+        }
+        if (first == 0) begin = 0;
+    } else {
+        begin = 0;
+    }
+    std::size_t last = hits.empty() ? 0 : best_last;
+    if (!tokens.empty()) {
+        if (hits.empty()) {
+            while (last + 1 < tokens.size() && tokens[last + 1].end - begin <= max_chars) ++last;
+            end = tokens[last].end;
+        } else {
+            while (last + 1 < tokens.size() && tokens[last + 1].end - begin <= max_chars) ++last;
+            end = tokens[last].end;
+        }
+        // Keep a sentence's closing punctuation.
+        if (end < text.size() && ends_sentence(text[end])) ++end;
+    }
+
+    std::string raw;
+    std::size_t pos = begin;
+    for (const Token& t : tokens) {
+        if (t.begin < begin || !is_match(t.term)) continue;
+        if (t.end > end) break;
+        raw.append(text.substr(pos, t.begin - pos));
+        raw += kMarkStart;
+        raw.append(text.substr(t.begin, t.end - t.begin));
+        raw += kMarkEnd;
+        pos = t.end;
+    }
+    raw.append(text.substr(pos, end - pos));
+    std::string out;
+    if (begin > 0) out += kEllipsis;
+    out += text::collapse_spaces(raw);
+    if (end < full.size()) out += kEllipsis;
+    return out;
+}
+
+std::string Highlighter::mark_all(std::string_view text) const {
+    std::vector<Token> tokens;
+    analyzer_.tokenize(text, tokens, true);
+    std::string out;
+    std::size_t pos = 0;
+    for (const Token& t : tokens) {
+        if (!is_match(t.term)) continue;
+        out.append(text.substr(pos, t.begin - pos));
+        out += kMarkStart;
+        out.append(text.substr(t.begin, t.end - t.begin));
+        out += kMarkEnd;
+        pos = t.end;
+    }
+    out.append(text.substr(pos));
+    return out;
+}
+
+std::string render(std::string_view marked, Highlight style) {
+    std::string out;
+    out.reserve(marked.size() + 32);
+    std::size_t start = 0;
+    auto flush_text = [&](std::size_t upto) {
+        const std::string_view piece = marked.substr(start, upto - start);
+        out += style == Highlight::Html ? text::escape_html(piece) : std::string(piece);
+    };
+    for (std::size_t i = 0; i < marked.size(); ++i) {
+        const char c = marked[i];
+        if (c != kMarkStart && c != kMarkEnd) continue;
+        flush_text(i);
+        start = i + 1;
+        const bool open = c == kMarkStart;
+        switch (style) {
+            case Highlight::Ansi: out += open ? "\x1b[1;31m" : "\x1b[0m"; break;
+            case Highlight::Html: out += open ? "<b>" : "</b>"; break;
+            case Highlight::Plain: out += open ? "[" : "]"; break;
+            case Highlight::None: break;
+        }
+    }
+    flush_text(marked.size());
+    return out;
+}
+
+}  // namespace revsearch::query

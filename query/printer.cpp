@@ -1,0 +1,147 @@
+#include "query/printer.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "common/error.hpp"
+
+namespace revsearch::query {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::string bold(const std::string& s, bool color) { return color ? "\x1b[1m" + s + "\x1b[0m" : s; }
+std::string dim(const std::string& s, bool color) { return color ? "\x1b[2m" + s + "\x1b[0m" : s; }
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+    return out;
+}
+
+std::string rating_text(const Review& r) {
+    if (!r.rating) return {};
+    std::string s = format_number(*r.rating, 2);
+    if (r.rating_scale) s += "/" + format_number(*r.rating_scale, 2);
+    return s;
+}
+
+json hit_json(const Hit& hit, Highlight highlight) {
+    const Review& r = hit.review;
+    json j = {{"rank", hit.rank}, {"score", hit.score}, {"id", r.id}, {"title", r.title},
+              {"reviewer", r.reviewer}, {"date", r.date}};
+    j["rating"] = r.rating ? json(*r.rating) : json(nullptr);
+    j["rating_scale"] = r.rating_scale ? json(*r.rating_scale) : json(nullptr);
+    j["topics"] = r.topics;
+    j["category"] = r.category;
+    j["product"] = r.product;
+    j["url"] = r.url;
+    j["snippet"] = render(hit.snippet, highlight);
+    return j;
+}
+
+void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
+    const Review& r = hit.review;
+    out << bold(std::to_string(hit.rank) + ". " + (r.title.empty() ? "(untitled)" : r.title), o.color)
+        << "  " << dim("[" + format_number(hit.score, 4) + "]", o.color) << '\n';
+    std::vector<std::string> meta{"id " + r.id};
+    if (!r.reviewer.empty()) meta.push_back(r.reviewer);
+    if (!r.date.empty()) meta.push_back(r.date);
+    if (r.rating) meta.push_back("rating " + rating_text(r));
+    if (!r.category.empty()) meta.push_back(r.category);
+    out << "   " << dim(join(meta, " | "), o.color) << '\n';
+    if (!r.topics.empty()) out << "   topics: " << join(r.topics, ", ") << '\n';
+    if (!hit.snippet.empty()) out << "   " << render(hit.snippet, o.highlight) << '\n';
+    out << '\n';
+}
+
+}  // namespace
+
+OutputFormat parse_output_format(std::string_view name) {
+    if (name == "text") return OutputFormat::Text;
+    if (name == "json") return OutputFormat::Json;
+    if (name == "trec") return OutputFormat::Trec;
+    throw UsageError("--format takes text, json or trec, not '" + std::string(name) + "'");
+}
+
+std::string format_number(double value, int max_decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", max_decimals, value);
+    std::string s = buf;
+    if (s.find('.') != std::string::npos) {
+        while (!s.empty() && s.back() == '0') s.pop_back();
+        if (!s.empty() && s.back() == '.') s.pop_back();
+    }
+    return s;
+}
+
+void print_results(std::ostream& out, const SearchResult& result, const PrintOptions& o) {
+    switch (o.format) {
+        case OutputFormat::Text:
+            for (const Hit& hit : result.hits) print_text_hit(out, hit, o);
+            if (result.hits.empty()) {
+                out << "no results\n";
+            } else {
+                out << dim("results " + std::to_string(result.hits.front().rank) + "-" +
+                               std::to_string(result.hits.back().rank) + " of about " +
+                               std::to_string(result.estimated),
+                           o.color)
+                    << '\n';
+            }
+            break;
+        case OutputFormat::Json:
+            for (const Hit& hit : result.hits) {
+                out << hit_json(hit, o.highlight).dump(-1, ' ', false, json::error_handler_t::replace)
+                    << '\n';
+            }
+            break;
+        case OutputFormat::Trec:
+            for (const Hit& hit : result.hits) {
+                char score[32];
+                std::snprintf(score, sizeof score, "%.6f", hit.score);
+                out << o.qid << " Q0 " << hit.review.id << ' ' << hit.rank << ' ' << score << ' '
+                    << o.run_tag << '\n';
+            }
+            break;
+    }
+}
+
+void print_review(std::ostream& out, const Review& r, const PrintOptions& o,
+                  const Highlighter* highlighter) {
+    if (o.format == OutputFormat::Json) {
+        Hit hit;
+        hit.review = r;
+        json j = hit_json(hit, o.highlight);
+        j.erase("rank");
+        j.erase("score");
+        j.erase("snippet");
+        j["body"] = highlighter ? render(highlighter->mark_all(r.body), o.highlight) : r.body;
+        j["source"] = r.source;
+        json extra = json::object();
+        for (const auto& [k, v] : r.extra) extra[k] = v;
+        j["extra"] = extra;
+        out << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+        return;
+    }
+    out << bold(r.title.empty() ? "(untitled)" : r.title, o.color) << '\n';
+    auto field = [&](const char* name, const std::string& value) {
+        if (!value.empty()) out << dim(std::string(name) + ": ", o.color) << value << '\n';
+    };
+    field("id", r.id);
+    field("reviewer", r.reviewer);
+    field("date", r.date);
+    field("rating", rating_text(r));
+    field("topics", join(r.topics, ", "));
+    field("category", r.category);
+    field("product", r.product);
+    field("url", r.url);
+    field("source", r.source);
+    for (const auto& [k, v] : r.extra) {
+        if (v.size() <= 160) field(k.c_str(), v);
+    }
+    out << '\n'
+        << (highlighter ? render(highlighter->mark_all(r.body), o.highlight) : r.body) << "\n";
+}
+
+}  // namespace revsearch::query

@@ -1,0 +1,147 @@
+#include "query/query_builder.hpp"
+
+#include <algorithm>
+#include <xapian.h>
+
+#include "common/date.hpp"
+#include "common/error.hpp"
+#include "common/schema.hpp"
+
+namespace revsearch::query {
+
+namespace s = revsearch::schema;
+
+namespace {
+
+/// A boolean field: the value is normalised as the indexer normalised it.
+class BooleanFieldProcessor : public Xapian::FieldProcessor {
+public:
+    explicit BooleanFieldProcessor(std::string prefix) : prefix_(std::move(prefix)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        return Xapian::Query(s::boolean_term(prefix_, value));
+    }
+
+private:
+    std::string prefix_;
+};
+
+class IdFieldProcessor : public Xapian::FieldProcessor {
+public:
+    Xapian::Query operator()(const std::string& value) override {
+        return Xapian::Query(s::id_term(value));
+    }
+};
+
+/// `date:2015..2016-06`: partial dates on either end, open ends allowed (`date:2015..`).
+/// Xapian's DateRangeProcessor rejects mixed precision, so this applies common/date.hpp's rule:
+/// a partial lower bound starts its period and a partial upper bound ends it.
+class PartialDateRangeProcessor : public Xapian::RangeProcessor {
+public:
+    PartialDateRangeProcessor() : Xapian::RangeProcessor(s::kDateSlot, "date:") {}
+
+    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+        std::optional<std::string> lo, hi;
+        if (!begin.empty() && !(lo = date::parse(begin))) {
+            throw QueryError("not a date: '" + begin + "' (use YYYY, YYYY-MM or YYYY-MM-DD)");
+        }
+        if (!end.empty() && !(hi = date::parse(end))) {
+            throw QueryError("not a date: '" + end + "' (use YYYY, YYYY-MM or YYYY-MM-DD)");
+        }
+        if (lo && hi) {
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, date::lower_bound_key(*lo),
+                                 date::upper_bound_key(*hi));
+        }
+        if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, date::lower_bound_key(*lo));
+        if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, date::upper_bound_key(*hi));
+        return Xapian::Query::MatchAll;
+    }
+};
+
+/// Strips characters that QueryParser would read as syntax, for ParseMode::Plain.
+std::string plain_words(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool keep = u >= 0x80 || std::isalnum(u) || c == '\'';
+        out += keep ? c : ' ';
+    }
+    return out;
+}
+
+}  // namespace
+
+QueryBuilder::QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db)
+    : analyzer_(analyzer) {
+    parser_.set_database(db);
+    configure();
+}
+
+void QueryBuilder::configure() {
+    analyzer_.configure(parser_);
+    parser_.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                              Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+    for (const s::Field& field : s::kFields) {
+        const std::string name(field.name);
+        const std::string prefix(field.prefix);
+        if (field.kind == s::FieldKind::Text) {
+            parser_.add_prefix(name, prefix);
+            if (field.in_default) parser_.add_prefix("", prefix);
+            continue;
+        }
+        Xapian::FieldProcessor* proc = field.prefix == s::kIdPrefix
+                                           ? static_cast<Xapian::FieldProcessor*>(new IdFieldProcessor)
+                                           : new BooleanFieldProcessor(prefix);
+        parser_.add_boolean_prefix(name, proc->release());
+    }
+    parser_.add_rangeprocessor((new PartialDateRangeProcessor)->release());
+    parser_.add_rangeprocessor(
+        (new Xapian::NumberRangeProcessor(s::kRatingSlot, "rating:"))->release());
+}
+
+void QueryBuilder::set_default_and(bool on) {
+    default_and_ = on;
+    parser_.set_default_op(on ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
+}
+
+Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode) {
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                           Xapian::QueryParser::FLAG_PURE_NOT;
+    try {
+        if (mode == ParseMode::Plain) return parser_.parse_query(plain_words(text), 0);
+        return parser_.parse_query(std::string(text), flags);
+    } catch (const Xapian::QueryParserError& e) {
+        throw QueryError(e.get_msg());
+    } catch (const Xapian::InvalidArgumentError& e) {
+        throw QueryError(e.get_msg());
+    }
+}
+
+std::vector<std::string> highlight_terms(const Xapian::Query& query) {
+    std::vector<std::string> terms;
+    for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+        const std::string& term = *it;
+        if (term.empty()) continue;
+        const unsigned char first = static_cast<unsigned char>(term[0]);
+        if (!(first >= 'A' && first <= 'Z')) {
+            terms.push_back(term);  // unprefixed: a body term
+            continue;
+        }
+        for (const s::Field& field : s::kFields) {
+            if (field.kind != s::FieldKind::Text || field.prefix.empty()) continue;
+            if (term.compare(0, field.prefix.size(), field.prefix) == 0 &&
+                term.size() > field.prefix.size()) {
+                const unsigned char next = static_cast<unsigned char>(term[field.prefix.size()]);
+                if (next >= 'A' && next <= 'Z') continue;  // a longer prefix, e.g. XP vs X
+                terms.push_back(term.substr(field.prefix.size()));
+                break;
+            }
+        }
+    }
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    return terms;
+}
+
+}  // namespace revsearch::query
