@@ -1,6 +1,7 @@
 #pragma once
 
 #include <istream>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,19 +23,36 @@ public:
 struct InputInfo {
     std::string display;   ///< the path as the user will recognise it; goes into `source`
     std::string relative;  ///< the path below the input root that was named; ids derive from it
+    /// Where side files are looked up from: the file's path on disk, or its path inside the
+    /// archive (defaults to `display` when empty).
+    std::string lookup_base;
 };
 
-/// The input formats revsearch reads.
-enum class Format { Auto, Jsonl, Page };
+/// The input formats revsearch reads (README.md, "Input formats").
+enum class Format { Auto, Jsonl, Page, Amazon, Review, Text, Trec, Smart, Csv, Tsv };
 
-/// Parses "auto", "jsonl", "page". Throws UsageError for anything else.
+class PathTemplate;
+class SideFiles;
+
+/// What some readers need beyond the input itself.
+struct ReaderContext {
+    const PathTemplate* path_template = nullptr;  ///< Text: fields from paths
+    SideFiles* side_files = nullptr;              ///< Text: lookup tables
+    std::map<std::string, std::string> csv_mapping;  ///< Csv/Tsv: review field -> column
+    /// Records larger than this are rejected, not indexed (0: no limit).
+    std::size_t max_record_bytes = 0;
+};
+
+/// Parses a format name ("auto", "jsonl", "page", "amazon", "review", "text", "trec",
+/// "smart", "csv", "tsv"). Throws UsageError for anything else.
 [[nodiscard]] Format parse_format(std::string_view name);
 [[nodiscard]] std::string_view format_name(Format format);
 /// Every concrete format's name, for help texts.
 [[nodiscard]] std::vector<std::string_view> format_names();
 
-/// Guesses the format from the file name and the first bytes of its content. Returns Auto when
-/// the input is not recognisably reviews (a README, a PROVENANCE.md, a binary file).
+/// Guesses the format from the file name (without any compression suffix) and the first bytes
+/// of its (decompressed) content. Returns Auto when the input is not recognisably reviews: a
+/// README, a PROVENANCE.md, a binary file, a SMART or TREC *query* file, a list of URLs.
 [[nodiscard]] Format detect_format(std::string_view path, std::string_view head);
 
 /// Reads one input's records. Implementations are stateless between calls and may be used from
@@ -48,7 +66,9 @@ public:
     virtual void read(std::istream& in, const InputInfo& info, RecordSink& sink) = 0;
 };
 
-/// The reader for a concrete format. REQUIRES: format != Auto.
+/// The reader for a concrete format. Throws UsageError for Auto. `context` must outlive it.
+[[nodiscard]] std::unique_ptr<Reader> make_reader(Format format, const ReaderContext& context);
+/// The same with an empty context.
 [[nodiscard]] std::unique_ptr<Reader> make_reader(Format format);
 
 /// The id a record gets when its input gives none: the relative path, plus `:line` when the

@@ -6,6 +6,7 @@
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
+#include "corpus/csv_reader.hpp"
 
 namespace po = boost::program_options;
 
@@ -36,6 +37,9 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     std::string format = "auto";
     std::string progress = "auto";
     double batch_mb = static_cast<double>(options.batch_bytes) / (1 << 20);
+    std::string path_fields, csv_map;
+    std::vector<std::string> path_lookups;
+    std::size_t max_record_bytes = options.walk.max_record_bytes;
 
     po::options_description general("Options");
     general.add_options()("help,h", "show this help")("version", "show the version")(
@@ -43,7 +47,15 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     db.add_to(general);
     general.add_options()(
         "format", po::value(&format)->default_value(format),
-        "input format: auto, jsonl or page (auto detects by name and content)")(
+        "input format: auto (detect per file), jsonl, page, amazon, review, text, trec, smart, "
+        "csv or tsv")(
+        "path-fields", po::value(&path_fields),
+        "take fields from file paths, e.g. '{reviewer}/{category}/{id}.txt', or 'aclimdb'")(
+        "path-lookup", po::value(&path_lookups)->composing(),
+        "fill a field from a line of a side file, e.g. 'product=../urls_{label}.txt#{id}'")(
+        "map", po::value(&csv_map), "CSV/TSV columns for review fields: field=column,...")(
+        "max-record-bytes", po::value(&max_record_bytes)->default_value(max_record_bytes),
+        "reject records larger than this many bytes (0: no limit)")(
         "topics", po::value(&options.topics_file),
         "topic lexicon (TOML) replacing the built-in one")(
         "no-topics", po::bool_switch(), "do not tag topics from a lexicon")(
@@ -87,7 +99,14 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         throw UsageError("--batch-records and --batch-mb must be positive");
     }
     options.db_path = db.path;
-    options.format = corpus::parse_format(format);
+    options.walk.format = corpus::parse_format(format);
+    options.walk.max_record_bytes = max_record_bytes;
+    options.walk.csv_mapping = corpus::CsvReader::parse_mapping(csv_map);
+    if (!path_fields.empty()) options.walk.path_template = corpus::PathTemplate::parse(path_fields);
+    if (!path_lookups.empty()) {
+        if (!options.walk.path_template) throw UsageError("--path-lookup needs --path-fields");
+        for (const auto& lookup : path_lookups) options.walk.path_template->add_lookup(lookup);
+    }
     options.progress = parse_progress(progress);
     options.tag_topics = !vm["no-topics"].as<bool>();
     options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));

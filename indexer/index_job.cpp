@@ -190,31 +190,38 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
         sink.on_reject(Reject{problem.path, "unreadable input", ""});
     }
 
+    /// Counts files and builds the manifest as the walker reports them.
+    class Observer final : public corpus::WalkObserver {
+    public:
+        Observer(IndexSummary& summary, std::ostream& log) : summary_(summary), log_(log) {}
+        void on_skipped(const std::string& display, const std::string& reason) override {
+            ++summary_.skipped_files;
+            log_ << display << ": skipped: " << reason << '\n';
+        }
+        void on_read(const std::string& display, corpus::Format format, std::uint64_t bytes) override {
+            ++summary_.files;
+            formats_[std::string(corpus::format_name(format))] += 1;
+            (void)display;
+            (void)bytes;
+        }
+        std::map<std::string, std::uint64_t> formats_;
+
+    private:
+        IndexSummary& summary_;
+        std::ostream& log_;
+    } observer(summary, log_);
+
+    corpus::Walker walker(options_.walk);
     json manifest = json::array();
     for (const corpus::InputFile& file : files) {
-        corpus::Format format = options_.format;
-        if (format == corpus::Format::Auto) {
-            format = corpus::detect_format(file.info.relative, corpus::read_head(file.path));
-            if (format == corpus::Format::Auto) {
-                ++summary.skipped_files;
-                log_ << file.info.display
-                     << ": skipped: not a recognised review format (name one with --format)\n";
-                continue;
-            }
-        }
-        ++summary.files;
         const std::uint64_t read_before = summary.read;
-        try {
-            auto in = corpus::open_input(file.path);
-            corpus::make_reader(format)->read(*in, file.info, sink);
-        } catch (const CorpusError& e) {
-            sink.on_reject(Reject{file.info.display, "unreadable file", e.what()});
-        }
+        const std::uint64_t files_before = summary.files;
+        walker.walk(file, sink, observer);
         summary.bytes += file.size;
         sink.set_file_bytes_hint(0);
         manifest.push_back({{"path", file.info.display},
-                            {"format", std::string(corpus::format_name(format))},
                             {"bytes", file.size},
+                            {"files_read", summary.files - files_before},
                             {"records", summary.read - read_before}});
     }
 
@@ -225,6 +232,7 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
     writer.set_metadata(std::string(schema::kMetaManifest),
                         json{{"version", kVersion},
                              {"topics", options_.tag_topics ? lexicon.origin : "none"},
+                             {"formats", observer.formats_},
                              {"inputs", manifest}}
                             .dump());
     writer.commit();

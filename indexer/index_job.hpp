@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/analyzer.hpp"
-#include "corpus/reader.hpp"
+#include "corpus/walker.hpp"
 #include "indexer/writer.hpp"
 
 namespace revsearch::indexer {
@@ -18,7 +18,7 @@ enum class ProgressMode { Auto, Bar, Log, None };
 struct IndexOptions {
     std::string db_path;
     std::vector<std::string> inputs;
-    corpus::Format format = corpus::Format::Auto;
+    corpus::WalkOptions walk;            ///< format, path template, CSV mapping, record limit
     std::string topics_file;             ///< "" uses the built-in lexicon
     bool tag_topics = true;
     AnalyzerSettings analyzer;

@@ -1,0 +1,105 @@
+#include "corpus/amazon_reader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "common/date.hpp"
+#include "common/text.hpp"
+
+namespace revsearch::corpus {
+
+using nlohmann::json;
+
+namespace {
+
+bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t line_number,
+                  Review& r, std::string& reason) {
+    if (!text::is_valid_utf8(line)) {
+        reason = "invalid UTF-8";
+        return false;
+    }
+    json j;
+    try {
+        j = json::parse(line);
+    } catch (const json::parse_error&) {
+        reason = "malformed JSON";
+        return false;
+    }
+    if (!j.is_object()) {
+        reason = "not a JSON object";
+        return false;
+    }
+    auto str = [&](const char* key, std::string& out) {
+        const auto it = j.find(key);
+        if (it == j.end() || it->is_null()) return true;
+        if (!it->is_string()) {
+            reason = std::string("wrong type for '") + key + "': expected string, got " + it->type_name();
+            return false;
+        }
+        out = it->get<std::string>();
+        return true;
+    };
+    std::string asin;
+    if (!str("reviewerName", r.reviewer) || !str("summary", r.title) ||
+        !str("reviewText", r.body) || !str("asin", asin)) {
+        return false;
+    }
+    r.reviewer = text::collapse_spaces(r.reviewer);
+    r.title = text::collapse_spaces(r.title);
+    r.product = asin;
+    if (const auto it = j.find("overall"); it != j.end() && !it->is_null()) {
+        if (!it->is_number()) {
+            reason = std::string("wrong type for 'overall': expected number, got ") + it->type_name();
+            return false;
+        }
+        r.rating = it->get<double>();
+        r.rating_scale = 5;
+    }
+    if (const auto it = j.find("unixReviewTime"); it != j.end() && it->is_number_integer()) {
+        r.date = date::from_unix_time(it->get<std::int64_t>());
+    } else if (const auto t = j.find("reviewTime"); t != j.end() && t->is_string()) {
+        if (auto d = date::parse(t->get<std::string>())) r.date = *d;
+    }
+    if (!r.has_text()) {
+        reason = "nothing to index (no title and no body)";
+        return false;
+    }
+    static constexpr const char* kMapped[] = {"reviewerName", "summary", "reviewText", "asin",
+                                              "overall", "unixReviewTime", "reviewTime"};
+    for (const auto& [key, value] : j.items()) {
+        bool mapped = false;
+        for (const char* m : kMapped) mapped = mapped || key == m;
+        if (mapped || value.is_null()) continue;
+        r.extra.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
+    }
+    r.id = derived_id(info, line_number);
+    r.source = info.display + ":" + std::to_string(line_number);
+    return true;
+}
+
+}  // namespace
+
+bool AmazonReader::looks_like_amazon(std::string_view head) {
+    const std::string_view first = head.substr(0, head.find('\n'));
+    return first.find("\"asin\"") != std::string_view::npos &&
+           (first.find("\"overall\"") != std::string_view::npos ||
+            first.find("\"reviewerID\"") != std::string_view::npos);
+}
+
+void AmazonReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) {
+    std::string line, reason;
+    std::size_t line_number = 0;
+    while (std::getline(in, line)) {
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (text::trim(line).empty()) continue;
+        Review review;
+        if (parse_amazon(line, info, line_number, review, reason)) {
+            sink.on_review(std::move(review));
+        } else {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number), reason,
+                                  text::truncate_utf8(text::repair_utf8(line), 1024)});
+        }
+    }
+}
+
+}  // namespace revsearch::corpus

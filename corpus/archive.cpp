@@ -1,0 +1,134 @@
+#include "corpus/archive.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <streambuf>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace revsearch::corpus {
+
+namespace {
+
+constexpr std::size_t kBlockBytes = 256 * 1024;
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+struct ArchiveDeleter {
+    void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
+
+ArchivePtr open_archive(const std::string& path, bool raw) {
+    ArchivePtr a(archive_read_new());
+    archive_read_support_filter_all(a.get());
+    if (raw) {
+        archive_read_support_format_raw(a.get());
+    } else {
+        archive_read_support_format_all(a.get());
+    }
+    if (archive_read_open_filename(a.get(), path.c_str(), kBlockBytes) != ARCHIVE_OK) {
+        throw CorpusError(path, 0, std::string("cannot open: ") + archive_error_string(a.get()));
+    }
+    return a;
+}
+
+/// A streambuf reading the current entry's data from an open archive.
+class EntryBuffer : public std::streambuf {
+public:
+    explicit EntryBuffer(archive* a) : archive_(a), buffer_(kBlockBytes) {}
+    const std::string& error() const noexcept { return error_; }
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        const la_ssize_t n = archive_read_data(archive_, buffer_.data(), buffer_.size());
+        if (n < 0) {
+            error_ = archive_error_string(archive_) ? archive_error_string(archive_) : "read error";
+            throw CorpusError("", 0, error_);
+        }
+        if (n == 0) return traits_type::eof();
+        setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    archive* archive_;
+    std::vector<char> buffer_;
+    std::string error_;
+};
+
+}  // namespace
+
+Compression detect_compression(std::string_view head) noexcept {
+    auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+    if (starts("\x1f\x8b")) return Compression::Gzip;
+    if (starts("\x28\xb5\x2f\xfd")) return Compression::Zstd;
+    if (starts("BZh")) return Compression::Bzip2;
+    if (starts("\xfd" "7zXZ")) return Compression::Xz;
+    return Compression::None;
+}
+
+bool is_archive_name(std::string_view path) noexcept {
+    const std::string lower = text::ascii_lower(path);
+    static constexpr std::string_view kSuffixes[] = {".tar", ".tar.gz", ".tgz", ".tar.zst",
+                                                     ".tzst", ".tar.bz2", ".tbz2", ".tar.xz",
+                                                     ".txz", ".zip"};
+    for (auto s : kSuffixes) {
+        if (ends_with(lower, s)) return true;
+    }
+    return false;
+}
+
+class DecompressingStream::Buffer : public EntryBuffer {
+public:
+    Buffer(ArchivePtr a) : EntryBuffer(a.get()), archive_(std::move(a)) {}
+
+private:
+    ArchivePtr archive_;
+};
+
+DecompressingStream::DecompressingStream(const std::string& path) : std::istream(nullptr) {
+    ArchivePtr a = open_archive(path, true);
+    archive_entry* entry = nullptr;
+    if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK) {
+        throw CorpusError(path, 0, std::string("cannot decompress: ") + archive_error_string(a.get()));
+    }
+    buffer_ = std::make_unique<Buffer>(std::move(a));
+    rdbuf(buffer_.get());
+    // A decompression error inside underflow() throws; istream turns it into badbit.
+}
+
+DecompressingStream::~DecompressingStream() = default;
+
+const std::string& DecompressingStream::error() const noexcept { return buffer_->error(); }
+
+void for_each_entry(const std::string& archive_path,
+                    const std::function<void(ArchiveEntry&)>& visit) {
+    ArchivePtr a = open_archive(archive_path, false);
+    archive_entry* entry = nullptr;
+    while (true) {
+        const int rc = archive_read_next_header(a.get(), &entry);
+        if (rc == ARCHIVE_EOF) return;
+        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+            throw CorpusError(archive_path, 0,
+                              std::string("corrupt archive: ") + archive_error_string(a.get()));
+        }
+        if (archive_entry_filetype(entry) != AE_IFREG) continue;
+        EntryBuffer buffer(a.get());
+        std::istream data(&buffer);
+        ArchiveEntry member{archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "",
+                            static_cast<std::uint64_t>(archive_entry_size(entry)), data};
+        visit(member);
+        if (!buffer.error().empty()) {
+            throw CorpusError(archive_path, 0, "corrupt archive member " + member.path + ": " +
+                                                   buffer.error());
+        }
+    }
+}
+
+}  // namespace revsearch::corpus

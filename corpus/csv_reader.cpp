@@ -1,0 +1,180 @@
+#include "corpus/csv_reader.hpp"
+
+#include "common/date.hpp"
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace revsearch::corpus {
+
+namespace {
+
+constexpr std::string_view kFields[] = {"id",    "title",    "reviewer", "date",
+                                        "rating", "rating_scale", "topics", "category",
+                                        "product", "body",   "url"};
+
+// Reads one record (which may span lines when quoted). Returns false at end of input.
+bool read_record(std::istream& in, char sep, bool quoting, std::vector<std::string>& out,
+                 std::size_t& line_number, std::string& raw, bool& unterminated) {
+    out.clear();
+    raw.clear();
+    unterminated = false;
+    std::string line;
+    if (!std::getline(in, line)) return false;
+    ++line_number;
+    std::string field;
+    bool quoted = false;
+    while (true) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        raw += line;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const char c = line[i];
+            if (quoting && quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.size() && line[i + 1] == '"') {
+                        field += '"';
+                        ++i;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    field += c;
+                }
+            } else if (quoting && c == '"' && field.empty()) {
+                quoted = true;
+            } else if (c == sep) {
+                out.push_back(std::move(field));
+                field.clear();
+            } else {
+                field += c;
+            }
+        }
+        if (!quoted) break;
+        field += '\n';
+        raw += '\n';
+        if (!std::getline(in, line)) {
+            unterminated = true;
+            break;
+        }
+        ++line_number;
+    }
+    out.push_back(std::move(field));
+    return true;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> CsvReader::parse_mapping(std::string_view spec) {
+    std::map<std::string, std::string> mapping;
+    if (spec.empty()) return mapping;
+    for (const std::string& pair : text::split(spec, ',')) {
+        const std::size_t eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+            throw UsageError("--map takes field=column pairs separated by commas, not '" + pair + "'");
+        }
+        const std::string field = text::trim(pair.substr(0, eq));
+        bool known = false;
+        for (auto f : kFields) known = known || f == field;
+        if (!known) throw UsageError("--map: unknown review field '" + field + "'");
+        mapping[field] = text::trim(pair.substr(eq + 1));
+    }
+    return mapping;
+}
+
+void CsvReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) {
+    const bool quoting = separator_ == ',';
+    std::vector<std::string> header, row;
+    std::string raw;
+    std::size_t line_number = 0;
+    bool unterminated = false;
+    if (!read_record(in, separator_, quoting, header, line_number, raw, unterminated)) return;
+    for (auto& h : header) h = text::trim(h);
+    if (!header.empty() && text::starts_with(header[0], "\xEF\xBB\xBF")) header[0].erase(0, 3);
+
+    // column index for each review field
+    std::map<std::string, std::size_t> column_of;
+    for (auto field : kFields) {
+        const auto mapped = mapping_.find(std::string(field));
+        const std::string wanted = mapped != mapping_.end() ? mapped->second : std::string(field);
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            if (text::ascii_lower(header[c]) == text::ascii_lower(wanted)) column_of[std::string(field)] = c;
+        }
+        if (mapped != mapping_.end() && column_of.count(std::string(field)) == 0) {
+            throw CorpusError(info.display, 1, "--map names column '" + wanted + "', which the header lacks");
+        }
+    }
+
+    while (true) {
+        const std::size_t record_line = line_number + 1;
+        if (!read_record(in, separator_, quoting, row, line_number, raw, unterminated)) break;
+        if (text::trim(raw).empty()) continue;
+        auto reject = [&](const std::string& reason) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(record_line), reason,
+                                  text::truncate_utf8(text::repair_utf8(raw), 1024)});
+        };
+        if (unterminated) {
+            reject("unterminated quoted field");
+            break;
+        }
+        if (!text::is_valid_utf8(raw)) {
+            reject("invalid UTF-8");
+            continue;
+        }
+        if (row.size() != header.size()) {
+            reject("expected " + std::to_string(header.size()) + " columns, found " +
+                   std::to_string(row.size()));
+            continue;
+        }
+        auto get = [&](const char* field) {
+            const auto it = column_of.find(field);
+            return it == column_of.end() ? std::string() : row[it->second];
+        };
+        Review r;
+        r.id = text::trim(get("id"));
+        r.title = text::collapse_spaces(get("title"));
+        r.reviewer = text::collapse_spaces(get("reviewer"));
+        r.category = text::collapse_spaces(get("category"));
+        r.product = text::collapse_spaces(get("product"));
+        r.body = text::trim(get("body"));
+        r.url = text::trim(get("url"));
+        bool bad = false;
+        for (const char* numeric : {"rating", "rating_scale"}) {
+            const std::string v = text::trim(get(numeric));
+            if (v.empty()) continue;
+            char* end = nullptr;
+            const double d = std::strtod(v.c_str(), &end);
+            if (*end != '\0') {
+                reject(std::string("wrong value for '") + numeric + "': not a number: " + v);
+                bad = true;
+                break;
+            }
+            (std::string(numeric) == "rating" ? r.rating : r.rating_scale) = d;
+        }
+        if (bad) continue;
+        if (const std::string d = text::trim(get("date")); !d.empty()) {
+            if (auto parsed = date::parse(d)) {
+                r.date = *parsed;
+            } else {
+                r.extra.emplace_back("date_raw", d);
+            }
+        }
+        std::string topics = get("topics");
+        for (char& c : topics) {
+            if (c == '|') c = ';';
+        }
+        for (const std::string& t : text::split(topics, ';')) r.add_topic(t);
+        if (!r.has_text()) {
+            reject("nothing to index (no title and no body)");
+            continue;
+        }
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            bool used = false;
+            for (const auto& [f, col] : column_of) used = used || col == c;
+            if (!used && !text::trim(row[c]).empty()) r.extra.emplace_back(header[c], text::trim(row[c]));
+        }
+        if (r.id.empty()) r.id = derived_id(info, record_line);
+        r.source = info.display + ":" + std::to_string(record_line);
+        sink.on_review(std::move(r));
+    }
+}
+
+}  // namespace revsearch::corpus

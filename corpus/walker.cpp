@@ -1,0 +1,191 @@
+#include "corpus/walker.hpp"
+
+#include <fstream>
+#include <regex>
+#include <streambuf>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "corpus/archive.hpp"
+
+namespace revsearch::corpus {
+
+namespace {
+
+constexpr std::size_t kHeadBytes = 4096;
+
+/// Serves bytes already read (the head used for detection), then the rest of another stream.
+class ChainBuffer : public std::streambuf {
+public:
+    ChainBuffer(std::string head, std::streambuf* rest) : head_(std::move(head)), rest_(rest) {
+        setg(head_.data(), head_.data(), head_.data() + head_.size());
+    }
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        const std::streamsize n = rest_->sgetn(buffer_, sizeof buffer_);
+        if (n <= 0) return traits_type::eof();
+        setg(buffer_, buffer_, buffer_ + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    std::string head_;
+    std::streambuf* rest_;
+    char buffer_[64 * 1024];
+};
+
+std::string read_some(std::istream& in, std::size_t n) {
+    std::string head(n, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(n));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return head;
+}
+
+std::string without_compression_suffix(const std::string& path) {
+    static constexpr std::string_view kSuffixes[] = {".gz", ".zst", ".bz2", ".xz"};
+    for (auto s : kSuffixes) {
+        if (path.size() > s.size() && text::ascii_lower(path.substr(path.size() - s.size())) == s) {
+            return path.substr(0, path.size() - s.size());
+        }
+    }
+    return path;
+}
+
+bool is_aclimdb_name(const std::string& path) {
+    static const std::regex re(R"((^|/)\d+_\d+\.txt$)");
+    return std::regex_search(path, re);
+}
+
+std::string basename_of(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+Walker::Walker(WalkOptions options)
+    : options_(std::move(options)), aclimdb_(PathTemplate::aclimdb()) {}
+
+void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t size,
+                         RecordSink& sink, WalkObserver& observer) {
+    std::string head = read_some(raw, kHeadBytes);
+    if (raw.bad()) return;  // the caller reports the damage
+    raw.clear(raw.rdstate() & ~std::ios::failbit & ~std::ios::eofbit);
+    const std::string name = without_compression_suffix(info.relative);
+
+    Format format = options_.format;
+    const PathTemplate* path_template = options_.path_template ? &*options_.path_template : nullptr;
+    if (format == Format::Auto) {
+        format = detect_format(name, head);
+        if (path_template == nullptr && is_aclimdb_name(name)) {
+            format = Format::Text;
+            path_template = &aclimdb_;
+        } else if (path_template != nullptr && format == Format::Auto && path_template->match(name)) {
+            format = Format::Text;  // the user's template says this file is a review
+        }
+    } else if (format == Format::Text && path_template == nullptr && is_aclimdb_name(name)) {
+        path_template = &aclimdb_;
+    }
+    if (format == Format::Auto) {
+        observer.on_skipped(info.display, "not a recognised review format (name one with --format)");
+        return;
+    }
+    const bool one_per_file = format == Format::Page || format == Format::Text;
+    if (one_per_file && options_.max_record_bytes > 0 && size > options_.max_record_bytes) {
+        sink.on_reject(Reject{info.display,
+                              "record larger than --max-record-bytes (" + std::to_string(size) +
+                                  " > " + std::to_string(options_.max_record_bytes) + " bytes)",
+                              text::truncate_utf8(text::repair_utf8(head), 1024)});
+        observer.on_read(info.display, format, size);
+        return;
+    }
+    ReaderContext context;
+    context.path_template = path_template;
+    context.side_files = &side_files_;
+    context.csv_mapping = options_.csv_mapping;
+    context.max_record_bytes = options_.max_record_bytes;
+    ChainBuffer chain(std::move(head), raw.rdbuf());
+    std::istream in(&chain);
+    try {
+        make_reader(format, context)->read(in, info, sink);
+    } catch (const CorpusError& e) {
+        sink.on_reject(Reject{info.display, e.what(), ""});
+    }
+    if (in.bad()) raw.setstate(std::ios::badbit);
+    observer.on_read(info.display, format, size);
+}
+
+void Walker::walk(const InputFile& file, RecordSink& sink, WalkObserver& observer) {
+    if (is_archive_name(file.path)) {
+        walk_archive(file, sink, observer);
+        return;
+    }
+    try {
+        const std::string head = read_head(file.path, 8);
+        if (detect_compression(head) == Compression::None) {
+            auto in = open_input(file.path);
+            read_stream(*in, file.info, file.size, sink, observer);
+            if (in->bad()) sink.on_reject(Reject{file.info.display, "read error", ""});
+            return;
+        }
+        DecompressingStream in(file.path);
+        read_stream(in, file.info, 0, sink, observer);
+        if (in.bad()) {
+            sink.on_reject(Reject{file.info.display,
+                                  "truncated or corrupt compressed data" +
+                                      (in.error().empty() ? std::string() : ": " + in.error()),
+                                  ""});
+        }
+    } catch (const CorpusError& e) {
+        sink.on_reject(Reject{file.info.display, "unreadable file: " + std::string(e.what()), ""});
+    }
+}
+
+void Walker::preload_side_files(const InputFile& file, const PathTemplate& path_template) {
+    std::vector<std::regex> patterns;
+    for (const auto& lookup : path_template.lookups()) {
+        std::string re;
+        const std::string base = basename_of(lookup.file_pattern);
+        for (std::size_t i = 0; i < base.size(); ++i) {
+            if (base[i] == '{') {
+                i = base.find('}', i);
+                re += "[^/]+";
+            } else if (std::string_view(".^$|()[]*+?\\").find(base[i]) != std::string_view::npos) {
+                re += std::string("\\") + base[i];
+            } else {
+                re += base[i];
+            }
+        }
+        patterns.emplace_back("^" + re + "$");
+    }
+    if (patterns.empty()) return;
+    for_each_entry(file.path, [&](ArchiveEntry& entry) {
+        const std::string base = basename_of(entry.path);
+        for (const auto& p : patterns) {
+            if (std::regex_match(base, p)) {
+                side_files_.add(entry.path, std::string(std::istreambuf_iterator<char>(entry.data), {}));
+                return;
+            }
+        }
+    });
+}
+
+void Walker::walk_archive(const InputFile& file, RecordSink& sink, WalkObserver& observer) {
+    try {
+        const PathTemplate& lookups_from = options_.path_template ? *options_.path_template : aclimdb_;
+        preload_side_files(file, lookups_from);
+        for_each_entry(file.path, [&](ArchiveEntry& entry) {
+            InputInfo info;
+            info.display = file.info.display + "!/" + entry.path;
+            info.relative = entry.path;
+            info.lookup_base = entry.path;
+            read_stream(entry.data, info, entry.size, sink, observer);
+        });
+    } catch (const CorpusError& e) {
+        sink.on_reject(Reject{file.info.display, "corrupt archive: " + std::string(e.what()), ""});
+    }
+}
+
+}  // namespace revsearch::corpus
