@@ -115,19 +115,27 @@ void Analyzer::configure(Xapian::TermGenerator& generator) const {
     generator.set_stemmer(stemmer_);
     // STEM_ALL: one stemmed term per word, carrying the positions. Half the postings of
     // STEM_SOME, phrases work on stems, and wildcards expand over stems (docs/ARCHITECTURE.md).
-    generator.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+    // With no stemmer, STEM_ALL would write no terms at all (Xapian 1.4.22): use STEM_NONE.
+    generator.set_stemming_strategy(stemmer_.is_none() ? Xapian::TermGenerator::STEM_NONE
+                                                       : Xapian::TermGenerator::STEM_ALL);
     generator.set_stopper(stopper_.get());
     generator.set_stopper_strategy(Xapian::TermGenerator::STOP_ALL);
 }
 
 void Analyzer::configure(Xapian::QueryParser& parser) const {
     parser.set_stemmer(stemmer_);
-    parser.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+    parser.set_stemming_strategy(stemmer_.is_none() ? Xapian::QueryParser::STEM_NONE
+                                                    : Xapian::QueryParser::STEM_ALL);
     parser.set_stopper(stopper_.get());
 }
 
 std::string Analyzer::term(std::string_view word) const {
-    return stemmer_(Xapian::Unicode::tolower(std::string(word)));
+    std::string folded;
+    for (Xapian::Utf8Iterator it(word.data(), word.size()); it != Xapian::Utf8Iterator(); ++it) {
+        // The tokenizer joins words across a curly apostrophe and stores a straight one.
+        Xapian::Unicode::append_utf8(folded, is_apostrophe(*it) ? '\'' : Xapian::Unicode::tolower(*it));
+    }
+    return stemmer_(folded);
 }
 
 bool Analyzer::is_stopword(std::string_view word) const {

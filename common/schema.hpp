@@ -40,6 +40,9 @@ inline constexpr std::string_view kReviewerExactPrefix = "XA";
 inline constexpr std::string_view kTopicPrefix = "K";
 inline constexpr std::string_view kCategoryPrefix = "XC";
 inline constexpr std::string_view kIdPrefix = "Q";
+/// The input file a review came from (boolean, not a query field): lets a re-run find the
+/// reviews a file no longer holds (--delete-missing).
+inline constexpr std::string_view kSourceFilePrefix = "XF";
 
 inline constexpr std::array<Field, 8> kFields = {{
     {"body", kBodyPrefix, FieldKind::Text, true, "the review text"},
@@ -69,6 +72,10 @@ inline constexpr std::string_view kMetaSchema = "revsearch:schema";
 inline constexpr std::string_view kMetaAnalyzer = "revsearch:analyzer";
 inline constexpr std::string_view kMetaStats = "revsearch:stats";
 inline constexpr std::string_view kMetaManifest = "revsearch:manifest";
+/// Per input file: size, mtime, records committed, done. Written with every commit.
+inline constexpr std::string_view kMetaSources = "revsearch:sources";
+/// The current or last run: its inputs and whether it finished.
+inline constexpr std::string_view kMetaRun = "revsearch:run";
 
 /// Normalises a boolean field's value: Unicode lower case, whitespace collapsed and trimmed.
 /// Used on both sides, so `topic:"Compassion Fatigue"` finds "compassion fatigue".

@@ -7,7 +7,7 @@
 
 namespace revsearch::corpus {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

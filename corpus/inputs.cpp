@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <unistd.h>
 
 #include "common/error.hpp"
 
@@ -17,6 +18,40 @@ namespace {
 bool is_hidden(const fs::path& p) {
     const std::string name = p.filename().string();
     return !name.empty() && name[0] == '.';
+}
+
+/// Adds the regular files below `dir` to `found`. Walks one directory at a time so that an
+/// unreadable folder or file is reported and passed over without ending the walk.
+void walk_directory(const fs::path& root, const fs::path& dir, std::vector<InputFile>& found,
+                    std::vector<InputProblem>& problems) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    if (ec) {
+        problems.push_back({dir.string(), "unreadable directory: " + ec.message()});
+        return;
+    }
+    std::vector<fs::directory_entry> entries;
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) {
+            problems.push_back({dir.string(), "unreadable directory: " + ec.message()});
+            break;
+        }
+        entries.push_back(*it);
+    }
+    for (const fs::directory_entry& entry : entries) {
+        const fs::path& p = entry.path();
+        if (is_hidden(p)) continue;
+        if (entry.is_directory(ec)) {
+            walk_directory(root, p, found, problems);
+        } else if (entry.is_regular_file(ec)) {
+            if (::access(p.c_str(), R_OK) != 0) {
+                problems.push_back({p.string(), std::string("unreadable file: ") + std::strerror(errno)});
+                continue;
+            }
+            found.push_back(InputFile{p.string(), InputInfo{p.string(), fs::relative(p, root, ec).generic_string()},
+                                      static_cast<std::uint64_t>(entry.file_size(ec))});
+        }
+    }
 }
 
 }  // namespace
@@ -35,27 +70,7 @@ std::vector<InputFile> expand_inputs(const std::vector<std::string>& paths,
             continue;
         }
         std::vector<InputFile> found;
-        fs::recursive_directory_iterator it(named, fs::directory_options::none, ec);
-        if (ec) {
-            problems.push_back({named, "unreadable directory: " + ec.message()});
-            continue;
-        }
-        for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (ec) {
-                problems.push_back({it->path().string(), "unreadable: " + ec.message()});
-                ec.clear();
-                continue;
-            }
-            const fs::path& p = it->path();
-            if (is_hidden(p)) {
-                if (it->is_directory(ec)) it.disable_recursion_pending();
-                continue;
-            }
-            if (!it->is_regular_file(ec)) continue;
-            const std::string relative = fs::relative(p, named, ec).generic_string();
-            found.push_back(InputFile{p.string(), InputInfo{p.string(), relative},
-                                      static_cast<std::uint64_t>(it->file_size(ec))});
-        }
+        walk_directory(named, named, found, problems);
         std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) {
             return a.info.relative < b.info.relative;
         });

@@ -8,7 +8,7 @@
 
 namespace revsearch::corpus {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -58,7 +58,7 @@ Format detect_format(std::string_view path, std::string_view head) {
     const bool json_object = i < head.size() && head[i] == '{';
     const bool json_name = ends_with(lower, ".jsonl") || ends_with(lower, ".ndjson") ||
                            ends_with(lower, ".json");
-    if (json_object || (json_name && head.empty())) {
+    if (json_object || json_name) {
         return AmazonReader::looks_like_amazon(head.substr(i)) ? Format::Amazon : Format::Jsonl;
     }
     if (ends_with(lower, ".review") || ReviewXmlReader::looks_like_reviews(head)) return Format::Review;

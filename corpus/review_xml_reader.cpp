@@ -84,20 +84,41 @@ void ReviewXmlReader::read(std::istream& in, const InputInfo& info, RecordSink& 
                 r.extra.emplace_back("date_raw", d);
             }
         }
+        // "Title: Category: Author", where title and author may hold ": " themselves and the
+        // author is often missing. The category is the part that names the record's domain
+        // (product_type "kitchen_&_housewares" is "Kitchen & Housewares"); failing that, the
+        // part before the author.
         const std::string product_name = take("product_name");
         std::vector<std::string> parts;
-        for (const std::string& p : text::split(product_name, ':')) parts.push_back(text::trim(p));
-        if (parts.size() >= 3) {
-            r.extra.emplace_back("author", parts.back());
-            r.category = parts[parts.size() - 2];
-            std::string title;
-            for (std::size_t k = 0; k + 2 < parts.size(); ++k) title += (k ? ": " : "") + parts[k];
-            r.product = title;
-        } else if (parts.size() == 2) {
-            r.product = parts[0];
-            r.category = parts[1];
-        } else {
+        for (std::size_t start = 0;;) {
+            const std::size_t sep = product_name.find(": ", start);
+            parts.push_back(text::trim(product_name.substr(start, sep == std::string::npos ? sep : sep - start)));
+            if (sep == std::string::npos) break;
+            start = sep + 2;
+        }
+        std::string domain = text::ascii_lower(take("product_type"));
+        for (char& c : domain) {
+            if (c == '_') c = ' ';
+        }
+        std::size_t category_at = 0;
+        for (std::size_t k = parts.size(); k-- > 1;) {
+            if (text::ascii_lower(parts[k]) == domain) {
+                category_at = k;
+                break;
+            }
+        }
+        if (category_at == 0 && parts.size() >= 2) category_at = parts.size() == 2 ? 1 : parts.size() - 2;
+        auto join = [&](std::size_t from, std::size_t to) {
+            std::string out;
+            for (std::size_t k = from; k < to; ++k) out += (k > from ? ": " : "") + parts[k];
+            return out;
+        };
+        if (category_at == 0) {
             r.product = product_name;
+        } else {
+            r.product = join(0, category_at);
+            r.category = parts[category_at];
+            if (category_at + 1 < parts.size()) r.extra.emplace_back("author", join(category_at + 1, parts.size()));
         }
         for (const char* key : {"asin", "product_type", "helpful", "reviewer_location"}) {
             if (std::string v = take(key); !v.empty()) r.extra.emplace_back(key, v);

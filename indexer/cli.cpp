@@ -65,6 +65,11 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         "...or after this many MB of review text, whichever comes first")(
         "rejects", po::value(&options.rejects_file),
         "also append rejected records to this file as JSON lines")(
+        "skip-unchanged", po::bool_switch(&options.skip_unchanged),
+        "skip input files whose size and time match an earlier complete run")(
+        "delete", po::value(&options.delete_ids)->multitoken(), "remove the reviews with these ids")(
+        "delete-missing", po::bool_switch(&options.delete_missing),
+        "remove reviews whose input file no longer holds them")(
         "progress", po::value(&progress)->default_value(progress),
         "auto (a bar on a terminal, log lines otherwise), bar, log or none");
     analyzer.add_to(general);
@@ -94,7 +99,9 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         for (const auto& lang : available_languages()) out << lang << '\n';
         return std::nullopt;
     }
-    if (options.inputs.empty()) throw UsageError("no inputs given (see --help)");
+    if (options.inputs.empty() && options.delete_ids.empty()) {
+        throw UsageError("no inputs given (see --help)");
+    }
     if (options.batch_records == 0 || batch_mb <= 0) {
         throw UsageError("--batch-records and --batch-mb must be positive");
     }

@@ -1,8 +1,8 @@
 #include "indexer/index_job.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <unordered_set>
@@ -24,16 +24,51 @@ using nlohmann::json;
 
 namespace {
 
-std::uint64_t id_hash(const std::string& id) {
-    return std::hash<std::string>{}(id);
+std::uint64_t id_hash(const std::string& id_term) { return std::hash<std::string>{}(id_term); }
+
+/// What the index knows of one input file: enough to resume or skip it.
+struct SourceState {
+    std::uint64_t size = 0;
+    std::int64_t mtime = 0;
+    std::uint64_t records = 0;  ///< records of this file processed and committed
+    bool done = false;
+};
+
+std::int64_t mtime_of(const std::string& path) {
+    std::error_code ec;
+    const auto t = std::filesystem::last_write_time(path, ec);
+    return ec ? 0 : static_cast<std::int64_t>(t.time_since_epoch().count());
 }
 
-/// Receives records from the readers and writes them. Keeps the run's counts.
+std::map<std::string, SourceState> load_sources(IndexWriter& writer) {
+    std::map<std::string, SourceState> sources;
+    const std::string stored = writer.get_metadata(std::string(schema::kMetaSources));
+    if (stored.empty()) return sources;
+    const json j = json::parse(stored, nullptr, false);
+    if (!j.is_object()) return sources;
+    for (const auto& [path, s] : j.items()) {
+        sources[path] = SourceState{s.value("size", std::uint64_t{0}), s.value("mtime", std::int64_t{0}),
+                                    s.value("records", std::uint64_t{0}), s.value("done", false)};
+    }
+    return sources;
+}
+
+std::string dump_sources(const std::map<std::string, SourceState>& sources) {
+    json j = json::object();
+    for (const auto& [path, s] : sources) {
+        j[path] = {{"size", s.size}, {"mtime", s.mtime}, {"records", s.records}, {"done", s.done}};
+    }
+    return j.dump();
+}
+
+/// Receives records from the walker and writes them, keeping the run's counts and the
+/// per-file checkpoint that commits carry.
 class IndexSink final : public corpus::RecordSink {
 public:
     IndexSink(const IndexOptions& options, IndexWriter& writer, DocumentBuilder& builder,
               const corpus::TopicTagger* tagger, std::ostream& log, std::ostream* rejects,
-              IndexSummary& summary, Progress& progress)
+              IndexSummary& summary, Progress& progress,
+              std::map<std::string, SourceState>& sources)
         : options_(options),
           writer_(writer),
           builder_(builder),
@@ -41,14 +76,30 @@ public:
           log_(log),
           rejects_(rejects),
           summary_(summary),
-          progress_(progress) {}
+          progress_(progress),
+          sources_(sources) {}
+
+    /// Starts an input file; its first `skip` records were committed by an interrupted run.
+    void begin_file(const std::string& display, std::uint64_t skip) {
+        current_ = &sources_[display];
+        skip_ = skip;
+        file_term_ = schema::boolean_term(schema::kSourceFilePrefix, display);
+    }
+
+    /// Marks the current file complete (committed with the next batch).
+    void end_file() {
+        if (current_ != nullptr) current_->done = true;
+        current_ = nullptr;
+    }
 
     void on_review(Review&& review) override {
-        ++summary_.read;
-        if (tagger_ != nullptr) tagger_->tag(review);
         const std::string term = schema::id_term(review.id);
         const bool repeated = !seen_.insert(id_hash(term)).second;
-        const Xapian::Document doc = builder_.build(review);
+        if (skip_record()) return;
+        ++summary_.read;
+        if (tagger_ != nullptr) tagger_->tag(review);
+        Xapian::Document doc = builder_.build(review);
+        doc.add_boolean_term(file_term_);
         if (writer_.put(term, doc)) {
             ++summary_.replaced;
             if (repeated) {
@@ -59,17 +110,11 @@ public:
         } else {
             ++summary_.added;
         }
-        pending_records_ += 1;
-        pending_bytes_ += review.body.size() + review.title.size();
-        if (pending_records_ >= options_.batch_records || pending_bytes_ >= options_.batch_bytes) {
-            writer_.commit();
-            pending_records_ = 0;
-            pending_bytes_ = 0;
-        }
-        progress_.update(summary_.read, summary_.bytes + file_bytes_hint_);
+        after_record(review.body.size() + review.title.size());
     }
 
     void on_reject(Reject&& reject) override {
+        if (skip_record()) return;
         ++summary_.read;
         ++summary_.rejected;
         ++summary_.rejects_by_reason[reject.reason];
@@ -79,11 +124,39 @@ public:
                              .dump(-1, ' ', false, json::error_handler_t::replace)
                       << '\n';
         }
+        after_record(reject.raw.size());
     }
 
-    void set_file_bytes_hint(std::uint64_t bytes) { file_bytes_hint_ = bytes; }
+    /// Commits, writing the checkpoint in the same transaction.
+    void commit() {
+        writer_.set_metadata(std::string(schema::kMetaSources), dump_sources(sources_));
+        writer_.commit();
+        pending_records_ = 0;
+        pending_bytes_ = 0;
+    }
+
+    [[nodiscard]] bool was_seen(const std::string& id_term) const {
+        return seen_.count(id_hash(id_term)) != 0;
+    }
 
 private:
+    bool skip_record() {
+        if (skip_ == 0) return false;
+        --skip_;
+        ++summary_.resumed_records;
+        return true;
+    }
+
+    void after_record(std::size_t bytes) {
+        if (current_ != nullptr) ++current_->records;
+        pending_records_ += 1;
+        pending_bytes_ += bytes;
+        if (pending_records_ >= options_.batch_records || pending_bytes_ >= options_.batch_bytes) {
+            commit();
+        }
+        progress_.update(summary_.read, summary_.bytes);
+    }
+
     const IndexOptions& options_;
     IndexWriter& writer_;
     DocumentBuilder& builder_;
@@ -92,10 +165,32 @@ private:
     std::ostream* rejects_;
     IndexSummary& summary_;
     Progress& progress_;
+    std::map<std::string, SourceState>& sources_;
+    SourceState* current_ = nullptr;
+    std::string file_term_;
+    std::uint64_t skip_ = 0;
     std::unordered_set<std::uint64_t> seen_;
     std::uint64_t pending_records_ = 0;
     std::uint64_t pending_bytes_ = 0;
-    std::uint64_t file_bytes_hint_ = 0;
+};
+
+/// Counts files and formats as the walker reports them.
+class CountingObserver final : public corpus::WalkObserver {
+public:
+    CountingObserver(IndexSummary& summary, std::ostream& log) : summary_(summary), log_(log) {}
+    void on_skipped(const std::string& display, const std::string& reason) override {
+        ++summary_.skipped_files;
+        log_ << display << ": skipped: " << reason << '\n';
+    }
+    void on_read(const std::string&, corpus::Format format, std::uint64_t) override {
+        ++summary_.files;
+        ++formats[std::string(corpus::format_name(format))];
+    }
+    std::map<std::string, std::uint64_t> formats;
+
+private:
+    IndexSummary& summary_;
+    std::ostream& log_;
 };
 
 /// The analyzer to index with: the one the index already has, unless the user named another,
@@ -104,12 +199,15 @@ AnalyzerSettings resolve_analyzer(const IndexOptions& options, IndexWriter& writ
     const std::string stored = writer.get_metadata(std::string(schema::kMetaAnalyzer));
     if (stored.empty()) return options.analyzer;
     AnalyzerSettings existing = AnalyzerSettings::from_json(stored);
-    if (options.analyzer_explicit && !(existing == options.analyzer) && writer.doc_count() > 0) {
-        throw UsageError("the index at " + options.db_path + " was built with language '" +
-                         existing.language + "' and stop words '" + existing.stopwords_name +
-                         "'; index into a new --db to change the analyzer");
-    }
-    return existing;
+    if (!options.analyzer_explicit || existing == options.analyzer) return existing;
+    if (writer.doc_count() == 0) return options.analyzer;  // nothing was analysed yet
+    throw UsageError("the index at " + options.db_path + " was built with language '" +
+                     existing.language + "' and stop words '" + existing.stopwords_name +
+                     "'; index into a new --db to change the analyzer");
+}
+
+json run_record(const IndexOptions& options, const std::string& state) {
+    return json{{"state", state}, {"inputs", options.inputs}};
 }
 
 }  // namespace
@@ -119,12 +217,19 @@ void IndexSummary::print(std::ostream& out, const std::string& db_path) const {
     char line[256];
     std::snprintf(line, sizeof line, "%.2f s, %.0f docs/s, %.1f MB/s", seconds, rate,
                   seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0);
+    if (resumed) {
+        out << "revsearch-index: resumed an interrupted run (" << resumed_records
+            << " records were already committed)\n";
+    }
     out << "revsearch-index: read " << read << " records from " << files << " files";
-    if (skipped_files > 0) out << " (" << skipped_files << " skipped)";
+    if (skipped_files > 0) out << " (" << skipped_files << " skipped as not reviews)";
+    if (unchanged_files > 0) out << " (" << unchanged_files << " unchanged, not read)";
     out << " in " << line << '\n';
     out << "  added " << added << ", replaced " << replaced;
     if (duplicates > 0) out << " (" << duplicates << " repeated within this run)";
-    out << ", rejected " << rejected << '\n';
+    out << ", rejected " << rejected;
+    if (deleted > 0) out << ", deleted " << deleted;
+    out << '\n';
     for (const auto& [reason, count] : rejects_by_reason) {
         out << "  rejected " << count << ": " << reason << '\n';
     }
@@ -132,11 +237,19 @@ void IndexSummary::print(std::ostream& out, const std::string& db_path) const {
 }
 
 std::string IndexSummary::to_json() const {
-    json j = {{"files", files},       {"skipped_files", skipped_files},
-              {"read", read},         {"added", added},
-              {"replaced", replaced}, {"duplicates", duplicates},
-              {"rejected", rejected}, {"rejects_by_reason", rejects_by_reason},
-              {"bytes", bytes},       {"seconds", seconds},
+    json j = {{"files", files},
+              {"skipped_files", skipped_files},
+              {"unchanged_files", unchanged_files},
+              {"read", read},
+              {"added", added},
+              {"replaced", replaced},
+              {"duplicates", duplicates},
+              {"rejected", rejected},
+              {"rejects_by_reason", rejects_by_reason},
+              {"deleted", deleted},
+              {"resumed_records", resumed_records},
+              {"bytes", bytes},
+              {"seconds", seconds},
               {"doc_count", doc_count}};
     return j.dump();
 }
@@ -159,6 +272,13 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
     const AnalyzerSettings analyzer = resolve_analyzer(options_, writer);
     writer.set_metadata(std::string(schema::kMetaAnalyzer), analyzer.to_json());
     writer.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kSchemaVersion));
+
+    // An unfinished earlier run with the same inputs is resumed, not redone.
+    const json previous = json::parse(writer.get_metadata(std::string(schema::kMetaRun)), nullptr, false);
+    summary.resumed = previous.is_object() && previous.value("state", "") == "running" &&
+                      previous.value("inputs", json::array()) == json(options_.inputs);
+    std::map<std::string, SourceState> sources = load_sources(writer);
+    writer.set_metadata(std::string(schema::kMetaRun), run_record(options_, "running").dump());
 
     DocumentBuilder builder(analyzer);
     std::optional<corpus::TopicTagger> tagger;
@@ -185,57 +305,82 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
     Progress progress(show ? log_ : null_stream, bar, total_bytes);
 
     IndexSink sink(options_, writer, builder, tagger ? &*tagger : nullptr, log_, rejects.get(),
-                   summary, progress);
+                   summary, progress, sources);
     for (const auto& problem : problems) {
         sink.on_reject(Reject{problem.path, "unreadable input", ""});
     }
 
-    /// Counts files and builds the manifest as the walker reports them.
-    class Observer final : public corpus::WalkObserver {
-    public:
-        Observer(IndexSummary& summary, std::ostream& log) : summary_(summary), log_(log) {}
-        void on_skipped(const std::string& display, const std::string& reason) override {
-            ++summary_.skipped_files;
-            log_ << display << ": skipped: " << reason << '\n';
+    for (const std::string& id : options_.delete_ids) {
+        if (writer.remove(schema::id_term(id))) {
+            ++summary.deleted;
+        } else {
+            log_ << "revsearch-index: --delete " << id << ": no such review\n";
         }
-        void on_read(const std::string& display, corpus::Format format, std::uint64_t bytes) override {
-            ++summary_.files;
-            formats_[std::string(corpus::format_name(format))] += 1;
-            (void)display;
-            (void)bytes;
-        }
-        std::map<std::string, std::uint64_t> formats_;
+    }
 
-    private:
-        IndexSummary& summary_;
-        std::ostream& log_;
-    } observer(summary, log_);
-
+    CountingObserver observer(summary, log_);
     corpus::Walker walker(options_.walk);
-    json manifest = json::array();
+    std::vector<const corpus::InputFile*> walked;
     for (const corpus::InputFile& file : files) {
-        const std::uint64_t read_before = summary.read;
-        const std::uint64_t files_before = summary.files;
+        const std::int64_t mtime = mtime_of(file.path);
+        const auto known = sources.find(file.info.display);
+        const bool same = known != sources.end() && known->second.size == file.size &&
+                          known->second.mtime == mtime;
+        if (same && known->second.done && (summary.resumed || options_.skip_unchanged)) {
+            ++summary.unchanged_files;
+            continue;
+        }
+        const std::uint64_t skip = same && summary.resumed ? known->second.records : 0;
+        sources[file.info.display] = SourceState{file.size, mtime, 0, false};
+        sink.begin_file(file.info.display, skip);
         walker.walk(file, sink, observer);
+        sink.end_file();
         summary.bytes += file.size;
-        sink.set_file_bytes_hint(0);
-        manifest.push_back({{"path", file.info.display},
-                            {"bytes", file.size},
-                            {"files_read", summary.files - files_before},
-                            {"records", summary.read - read_before}});
+        walked.push_back(&file);
+    }
+
+    if (options_.delete_missing) {
+        // Reviews whose source file was read in full in this run but which it no longer holds.
+        for (const corpus::InputFile* file : walked) {
+            const std::string term = schema::boolean_term(schema::kSourceFilePrefix, file->info.display);
+            for (const std::string& id : writer.ids_with_term(term)) {
+                const std::string id_term = schema::id_term(id);
+                if (!sink.was_seen(id_term) && writer.remove(id_term)) {
+                    ++summary.deleted;
+                    log_ << file->info.display << ": deleted '" << id << "': no longer in the source\n";
+                }
+            }
+        }
     }
 
     summary.doc_count = writer.doc_count();
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    writer.set_metadata(std::string(schema::kMetaStats), summary.to_json());
+
+    // Cumulative totals across runs, and this run's manifest.
+    json totals = json::parse(writer.get_metadata(std::string(schema::kMetaStats)), nullptr, false);
+    if (!totals.is_object()) totals = json::object();
+    json rejects_total = totals.value("rejects_by_reason", json::object());
+    for (const auto& [reason, count] : summary.rejects_by_reason) {
+        rejects_total[reason] = rejects_total.value(reason, std::uint64_t{0}) + count;
+    }
+    writer.set_metadata(std::string(schema::kMetaStats),
+                        json{{"last_run", json::parse(summary.to_json())},
+                             {"runs", totals.value("runs", 0) + 1},
+                             {"rejects_by_reason", rejects_total}}
+                            .dump());
+    json inputs = json::array();
+    for (const auto& [path, s] : sources) {
+        inputs.push_back({{"path", path}, {"bytes", s.size}, {"records", s.records}});
+    }
     writer.set_metadata(std::string(schema::kMetaManifest),
                         json{{"version", kVersion},
                              {"topics", options_.tag_topics ? lexicon.origin : "none"},
-                             {"formats", observer.formats_},
-                             {"inputs", manifest}}
+                             {"formats", observer.formats},
+                             {"inputs", inputs}}
                             .dump());
-    writer.commit();
+    writer.set_metadata(std::string(schema::kMetaRun), run_record(options_, "finished").dump());
+    sink.commit();
     progress.finish();
     if (rejects) rejects->flush();
     return summary;

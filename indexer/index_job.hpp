@@ -27,9 +27,15 @@ struct IndexOptions {
     std::uint64_t batch_bytes = 64u << 20;  ///< ...or this many bytes of review text
     std::string rejects_file;            ///< "" writes rejects to the log only
     ProgressMode progress = ProgressMode::Auto;
+    /// Skip input files whose size and modification time match a completed earlier run.
+    bool skip_unchanged = false;
+    /// Remove reviews that came from one of this run's input files but are no longer in it.
+    bool delete_missing = false;
+    /// Ids of reviews to remove.
+    std::vector<std::string> delete_ids;
 };
 
-/// What a run did. The counts obey: read = added + replaced + rejected.
+/// What a run did. The counts obey: read = added + replaced + rejected + resumed_records.
 struct IndexSummary {
     std::uint64_t files = 0;
     std::uint64_t skipped_files = 0;   ///< not recognisably reviews (README, PROVENANCE.md)
@@ -39,6 +45,10 @@ struct IndexSummary {
     std::uint64_t duplicates = 0;      ///< of `replaced`, the ids repeated within this run
     std::uint64_t rejected = 0;
     std::map<std::string, std::uint64_t> rejects_by_reason;
+    std::uint64_t deleted = 0;          ///< by --delete and --delete-missing
+    std::uint64_t unchanged_files = 0;  ///< skipped as unchanged (or done before an interruption)
+    std::uint64_t resumed_records = 0;  ///< records an interrupted run had already committed
+    bool resumed = false;               ///< this run finished an interrupted one
     std::uint64_t bytes = 0;           ///< input bytes read
     double seconds = 0;
     std::uint64_t doc_count = 0;       ///< documents in the index at the end
@@ -54,6 +64,12 @@ struct IndexSummary {
 /// them in committed batches, and records the analyzer, the manifest and the run's counts in
 /// the database metadata. Bad records are reported to `log` as `source: reason` and counted;
 /// they never stop the run.
+///
+/// Crash safety: each commit also records, in the same transaction, how many records of each
+/// input file are done. A run that is killed leaves a database holding exactly the batches
+/// committed so far; the same command run again notices the unfinished run and resumes it:
+/// it skips the files already done and the committed records of the file it was in (reading
+/// them, but not writing them), so the result equals an uninterrupted run.
 class IndexJob {
 public:
     /// `log` receives rejects, notes and progress; it must outlive the job.

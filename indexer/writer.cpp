@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include "common/error.hpp"
+#include "common/schema.hpp"
 
 namespace revsearch::indexer {
 
@@ -57,6 +58,16 @@ public:
         guard([&] {
             db_.commit();
             return true;
+        });
+    }
+
+    std::vector<std::string> ids_with_term(const std::string& term) override {
+        return guard([&] {
+            std::vector<std::string> ids;
+            for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+                ids.push_back(db_.get_document(*it).get_value(schema::kIdSlot));
+            }
+            return ids;
         });
     }
 

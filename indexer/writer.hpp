@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -30,6 +31,9 @@ public:
     virtual void commit() = 0;
 
     [[nodiscard]] virtual Xapian::doccount doc_count() = 0;
+
+    /// The ids (value slot kIdSlot) of the documents indexed by `term`.
+    [[nodiscard]] virtual std::vector<std::string> ids_with_term(const std::string& term) = 0;
 };
 
 /// Opens (creating if needed) a single on-disk database at `path`. Throws IndexError when it

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/version.hpp"
 #include "query/repl.hpp"
+#include "query/stats.hpp"
 
 namespace po = boost::program_options;
 
@@ -51,7 +52,9 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "qid", po::value(&o.print.qid)->default_value(o.print.qid), "query id for --format trec")(
         "run-tag", po::value(&o.print.run_tag)->default_value(o.print.run_tag),
         "run tag for --format trec")(
-        "repl", po::bool_switch(&o.repl), "open the interactive REPL");
+        "repl", po::bool_switch(&o.repl), "open the interactive REPL")(
+        "stats", po::bool_switch(&o.stats),
+        "describe the index: counts, fields, topics, sources, rejects (text or json)");
     po::options_description hidden;
     hidden.add_options()("query", po::value(&words));
     po::positional_options_description positional;
@@ -106,6 +109,10 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
         std::optional<QueryOptions> o = parse_command_line(argc, argv, out, out_terminal);
         if (!o) return static_cast<int>(ExitCode::Ok);
         Searcher searcher(o->db_path);
+        if (o->stats) {
+            print_stats(out, searcher.database(), o->print.format);
+            return static_cast<int>(ExitCode::Ok);
+        }
         const bool repl = o->repl || (o->request.query.empty() && in_terminal);
         if (!repl) {
             if (o->request.query.empty()) throw UsageError("no query given (see --help, or use --repl)");

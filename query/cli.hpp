@@ -17,6 +17,7 @@ struct QueryOptions {
     PrintOptions print;
     bool repl = false;          ///< --repl, or no query given on a terminal
     bool highlight_given = false;
+    bool stats = false;         ///< --stats: describe the index instead of searching
 };
 
 /// Parses argv. Returns nullopt when the command was informational (--help, --version) and

@@ -39,19 +39,27 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
     const std::string_view text = full.substr(0, std::min(full.size(), kMaxScanBytes));
     std::vector<Token> tokens;
     analyzer_.tokenize(text, tokens, true);
+    if (tokens.empty()) {
+        // No words at all: the start of the text, cut on a character boundary.
+        const std::string head = text::truncate_utf8(text, max_chars);
+        const bool cut = !text::trim(full.substr(head.size())).empty();
+        return text::collapse_spaces(head) + (cut ? std::string(kEllipsis) : "");
+    }
     std::vector<std::size_t> hits;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         if (is_match(tokens[i].term)) hits.push_back(i);
     }
 
     // Best window: the span of at most max_chars bytes holding the most distinct matched
-    // terms, then the most matches; earliest wins ties.
-    std::size_t best_first = 0, best_last = 0;
+    // terms, then the most matches; the earliest wins ties. A single match longer than the
+    // budget is a window by itself.
+    std::size_t first = 0, last = 0;
     if (!hits.empty()) {
         std::size_t best_distinct = 0, best_count = 0, left = 0;
+        std::vector<const std::string*> seen;
         for (std::size_t right = 0; right < hits.size(); ++right) {
-            while (tokens[hits[right]].end - tokens[hits[left]].begin > max_chars) ++left;
-            std::vector<const std::string*> seen;
+            while (left < right && tokens[hits[right]].end - tokens[hits[left]].begin > max_chars) ++left;
+            seen.clear();
             for (std::size_t k = left; k <= right; ++k) {
                 const std::string* t = &tokens[hits[k]].term;
                 if (std::none_of(seen.begin(), seen.end(), [&](auto* p) { return *p == *t; })) {
@@ -62,47 +70,36 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
             if (seen.size() > best_distinct || (seen.size() == best_distinct && count > best_count)) {
                 best_distinct = seen.size();
                 best_count = count;
-                best_first = hits[left];
-                best_last = hits[right];
+                first = hits[left];
+                last = hits[right];
             }
         }
-    }
-
-    // Grow the window: back to a sentence start if one is near, then forward to fill.
-    std::size_t begin = tokens.empty() ? 0 : tokens[best_first].begin;
-    std::size_t end = tokens.empty() ? std::min(text.size(), max_chars) : tokens[best_last].end;
-    if (!hits.empty()) {
-        const std::size_t budget = max_chars > end - begin ? max_chars - (end - begin) : 0;
-        std::size_t first = best_first;
-        while (first > 0 && begin - tokens[first - 1].begin <= budget / 3) {
-            // Stop at a sentence boundary between the previous token and this one.
-            const std::string_view gap = text.substr(tokens[first - 1].end, tokens[first].begin - tokens[first - 1].end);
+        // Lead in: back to the sentence start if it is near, using a third of the spare budget.
+        const std::size_t used = tokens[last].end - tokens[first].begin;
+        const std::size_t spare = max_chars > used ? max_chars - used : 0;
+        while (first > 0 && tokens[first].begin - tokens[first - 1].begin <= spare / 3 &&
+               tokens[last].end - tokens[first - 1].begin <= max_chars) {
+            const std::string_view gap =
+                text.substr(tokens[first - 1].end, tokens[first].begin - tokens[first - 1].end);
             if (std::any_of(gap.begin(), gap.end(), ends_sentence)) break;
             --first;
-            begin = tokens[first].begin;
         }
-        if (first == 0) begin = 0;
-    } else {
-        begin = 0;
     }
-    std::size_t last = hits.empty() ? 0 : best_last;
-    if (!tokens.empty()) {
-        if (hits.empty()) {
-            while (last + 1 < tokens.size() && tokens[last + 1].end - begin <= max_chars) ++last;
-            end = tokens[last].end;
-        } else {
-            while (last + 1 < tokens.size() && tokens[last + 1].end - begin <= max_chars) ++last;
-            end = tokens[last].end;
-        }
-        // Keep a sentence's closing punctuation.
-        if (end < text.size() && ends_sentence(text[end])) ++end;
+    // Fill forward to the budget.
+    const std::size_t begin = first == 0 ? 0 : tokens[first].begin;
+    while (last + 1 < tokens.size() && tokens[last + 1].end - begin <= max_chars) ++last;
+    std::size_t end = tokens[last].end;
+    if (last + 1 == tokens.size()) {
+        end = text.size();  // the rest is punctuation or space: keep it
+    } else if (end < text.size() && ends_sentence(text[end])) {
+        ++end;
     }
 
     std::string raw;
     std::size_t pos = begin;
-    for (const Token& t : tokens) {
-        if (t.begin < begin || !is_match(t.term)) continue;
-        if (t.end > end) break;
+    for (std::size_t i = first; i <= last; ++i) {
+        const Token& t = tokens[i];
+        if (!is_match(t.term)) continue;
         raw.append(text.substr(pos, t.begin - pos));
         raw += kMarkStart;
         raw.append(text.substr(t.begin, t.end - t.begin));
@@ -111,9 +108,9 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
     }
     raw.append(text.substr(pos, end - pos));
     std::string out;
-    if (begin > 0) out += kEllipsis;
+    if (!text::trim(text.substr(0, begin)).empty()) out += kEllipsis;
     out += text::collapse_spaces(raw);
-    if (end < full.size()) out += kEllipsis;
+    if (!text::trim(full.substr(end)).empty()) out += kEllipsis;
     return out;
 }
 

@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.hpp"
+
+using namespace revsearch::test;
+
+namespace {
+
+std::string mixed_fixture() { return (fixtures_dir() / "cli" / "reviews.jsonl").string(); }
+
+ProcessResult index(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    std::vector<std::string> argv{index_bin()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, "", env);
+}
+
+/// The ids a query finds, read from its TREC output.
+std::vector<std::string> found_ids(const std::string& db, const std::string& query) {
+    const ProcessResult r =
+        run_process({query_bin(), "--db", db, "--format", "trec", "--top", "1000", query});
+    INFO("query stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> ids;
+    for (const std::string& line : lines_of(r.out)) {
+        std::istringstream fields(line);
+        std::string qid, q0, id;
+        fields >> qid >> q0 >> id;
+        ids.push_back(id);
+    }
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("revsearch-index answers --help and --version with exit 0", "[cli]") {
+    SECTION("--help prints the usage and the options") {
+        const ProcessResult r = index({"--help"});
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::StartsWith("Usage: revsearch-index"));
+        CHECK_THAT(r.out, Catch::Contains("--db"));
+        CHECK_THAT(r.out, Catch::Contains("--rejects"));
+        CHECK(r.err.empty());
+    }
+    SECTION("--version prints the program and its version") {
+        const ProcessResult r = index({"--version"});
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::StartsWith("revsearch-index "));
+        CHECK(lines_of(r.out).size() == 1);
+    }
+}
+
+TEST_CASE("revsearch-index refuses a bad command line with exit 2", "[cli]") {
+    TempDir dir;
+    SECTION("an unknown option") {
+        const ProcessResult r = index({"--frobnicate", mixed_fixture()});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::StartsWith("revsearch-index: "));
+        CHECK_THAT(r.err, Catch::Contains("frobnicate"));
+    }
+    SECTION("no inputs at all") {
+        const ProcessResult r = index({"--db", dir.file("db")});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("no inputs"));
+    }
+    SECTION("an input that does not exist") {
+        const ProcessResult r = index({"--db", dir.file("db"), dir.file("absent.jsonl")});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("absent.jsonl"));
+    }
+    SECTION("an unknown format") {
+        const ProcessResult r = index({"--db", dir.file("db"), "--format", "bogus", mixed_fixture()});
+        CHECK(r.exit_code == 2);
+    }
+}
+
+TEST_CASE("revsearch-index indexes the good lines, reports the bad ones and exits 3", "[cli]") {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    const std::string input = mixed_fixture();
+    const ProcessResult r = index({"--db", db, input});
+    INFO("stderr:\n" << r.err);
+
+    SECTION("the exit code says that records were rejected") { CHECK(r.exit_code == 3); }
+    SECTION("both bad lines are reported on stderr with their line numbers") {
+        CHECK_THAT(r.err, Catch::Contains(input + ":2: rejected: malformed JSON"));
+        CHECK_THAT(r.err, Catch::Contains(input + ":4: rejected: nothing to index"));
+        CHECK(r.out.empty());
+    }
+    SECTION("the summary counts what was read, added and rejected") {
+        CHECK_THAT(r.err, Catch::Contains("read 5 records from 1 files"));
+        CHECK_THAT(r.err, Catch::Contains("added 3, replaced 0, rejected 2"));
+        CHECK_THAT(r.err, Catch::Contains("rejected 1: malformed JSON"));
+        CHECK_THAT(r.err, Catch::Contains(db + " holds 3 reviews"));
+    }
+    SECTION("a query then finds the three good reviews") {
+        const auto ids = found_ids(db, "tea");
+        CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
+              std::set<std::string>{"kettle-copper", "night-shift", "tea-tin"});
+        CHECK(ids.size() == 3);
+    }
+}
+
+TEST_CASE("revsearch-index run twice on the same input keeps one copy of each review",
+          "[cli]") {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    const ProcessResult first = index({"--db", db, mixed_fixture()});
+    REQUIRE(first.exit_code == 3);
+    const ProcessResult second = index({"--db", db, mixed_fixture()});
+    INFO("second stderr:\n" << second.err);
+    CHECK(second.exit_code == 3);
+    CHECK_THAT(second.err, Catch::Contains("added 0, replaced 3, rejected 2"));
+    CHECK_THAT(second.err, Catch::Contains(db + " holds 3 reviews"));
+    CHECK(found_ids(db, "tea").size() == 3);
+    CHECK(found_ids(db, "id:night-shift") == std::vector<std::string>{"night-shift"});
+}
+
+TEST_CASE("revsearch-index exits 0 when no record is rejected", "[cli]") {
+    TempDir dir;
+    const std::string input = dir.write(
+        "good.jsonl", R"({"id":"only","title":"Lone Lantern","body":"A single paper lantern."})"
+                      "\n");
+    const ProcessResult r = index({"--db", dir.file("db"), input});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("added 1, replaced 0, rejected 0"));
+}
+
+TEST_CASE("revsearch-index writes rejected records to the --rejects file", "[cli]") {
+    TempDir dir;
+    const std::string rejects = dir.file("rejects.jsonl");
+    const ProcessResult r = index({"--db", dir.file("db"), "--rejects", rejects, mixed_fixture()});
+    REQUIRE(r.exit_code == 3);
+    const auto lines = lines_of(read_file(rejects));
+    REQUIRE(lines.size() == 2);
+    const auto first = nlohmann::json::parse(lines[0]);
+    CHECK(first.at("source") == mixed_fixture() + ":2");
+    CHECK(first.at("reason") == "malformed JSON");
+    CHECK_THAT(first.at("raw").get<std::string>(), Catch::StartsWith(R"({"id":"broken-line")"));
+    CHECK(nlohmann::json::parse(lines[1]).at("source") == mixed_fixture() + ":4");
+}
+
+TEST_CASE("revsearch-index takes its database from REVSEARCH_DB", "[cli]") {
+    TempDir dir;
+    const std::string db = dir.file("from-env");
+    const ProcessResult r = index({mixed_fixture()}, {"REVSEARCH_DB=" + db});
+    INFO("stderr:\n" << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.err, Catch::Contains(db + " holds 3 reviews"));
+    CHECK(found_ids(db, "tea").size() == 3);
+}
+
+TEST_CASE("revsearch-index refuses a different --language for an existing index", "[cli]") {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    REQUIRE(index({"--db", db, mixed_fixture()}).exit_code == 3);
+    const ProcessResult r = index({"--db", db, "--language", "french", mixed_fixture()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("english"));
+    CHECK(found_ids(db, "tea").size() == 3);
+}

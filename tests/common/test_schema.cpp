@@ -1,0 +1,148 @@
+#include <xapian.h>
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/schema.hpp"
+#include "common/text.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace revsearch;
+
+namespace {
+
+// Xapian's glass backend refuses terms longer than this many bytes.
+constexpr std::size_t kGlassMaxTermBytes = 245;
+
+}  // namespace
+
+TEST_CASE("boolean values are normalised the same way on both sides", "[common]") {
+    SECTION("case is folded and whitespace is trimmed and collapsed") {
+        CHECK(schema::normalize_boolean("  Compassion   Fatigue ") == "compassion fatigue");
+        CHECK(schema::normalize_boolean("Compassion\tFatigue") == "compassion fatigue");
+        CHECK(schema::normalize_boolean("compassion\xC2\xA0"
+                                        "fatigue") == "compassion fatigue");
+    }
+    SECTION("case folding covers letters outside ASCII") {
+        CHECK(schema::normalize_boolean("\xC3\x89MOTIONS") == "\xC3\xA9motions");  // ÉMOTIONS
+        CHECK(schema::normalize_boolean("\xC3\x84NGSTE") == "\xC3\xA4ngste");      // ÄNGSTE
+        CHECK(schema::normalize_boolean("\xCE\xA8\xCE\xA5\xCE\xA7\xCE\x97") ==     // ΨΥΧΗ
+              "\xCF\x88\xCF\x85\xCF\x87\xCE\xB7");                                 // ψυχη
+    }
+    SECTION("a value that is only whitespace normalises to empty") {
+        CHECK(schema::normalize_boolean(" \t ").empty());
+    }
+}
+
+TEST_CASE("boolean terms carry their prefix and the normalised value", "[common]") {
+    CHECK(schema::boolean_term(schema::kTopicPrefix, "  Compassion   Fatigue ") ==
+          "Kcompassion fatigue");
+    CHECK(schema::boolean_term(schema::kCategoryPrefix, "Self-Help") == "XCself-help");
+    CHECK(schema::boolean_term(schema::kTopicPrefix, "Burnout") ==
+          schema::boolean_term(schema::kTopicPrefix, "burnout"));
+}
+
+TEST_CASE("boolean terms stay under Xapian's term length limit", "[common]") {
+    const std::string shared_start(300, 'a');
+    const std::string long_one = shared_start + " first ending";
+    const std::string long_two = shared_start + " second ending";
+    const std::string t1 = schema::boolean_term(schema::kCategoryPrefix, long_one);
+    const std::string t2 = schema::boolean_term(schema::kCategoryPrefix, long_two);
+
+    SECTION("a long value gives a term shorter than 245 bytes that keeps its prefix") {
+        CHECK(t1.size() < kGlassMaxTermBytes);
+        CHECK(text::starts_with(t1, "XC"));
+        CHECK(text::starts_with(t1, "XC" + std::string(100, 'a')));
+    }
+    SECTION("long values that share a long start still get distinct terms") {
+        CHECK(t1 != t2);
+        CHECK(t2.size() < kGlassMaxTermBytes);
+    }
+    SECTION("long values that differ only in case or spacing share one term") {
+        std::string upper = long_one;
+        upper[0] = 'A';
+        CHECK(schema::boolean_term(schema::kCategoryPrefix, "  " + upper + "  ") == t1);
+    }
+    SECTION("many distinct long values all get distinct terms") {
+        std::set<std::string> terms;
+        for (int i = 0; i < 200; ++i) {
+            terms.insert(
+                schema::boolean_term(schema::kTopicPrefix, shared_start + std::to_string(i)));
+        }
+        CHECK(terms.size() == 200);
+    }
+    SECTION("a long multi-byte value is cut on a character boundary") {
+        std::string accented;
+        for (int i = 0; i < 200; ++i) accented += "\xC3\xA9";  // é, 400 bytes in all
+        const std::string term = schema::boolean_term(schema::kTopicPrefix, accented);
+        CHECK(term.size() < kGlassMaxTermBytes);
+        CHECK(text::is_valid_utf8(term));
+    }
+    SECTION("a value just at the limit is kept whole and one byte more is hashed") {
+        // 1 byte of prefix + 239 bytes of value = 240 bytes: the largest unhashed term.
+        const std::string fits(239, 'b');
+        CHECK(schema::boolean_term(schema::kTopicPrefix, fits) == "K" + fits);
+        const std::string over(240, 'b');
+        const std::string hashed = schema::boolean_term(schema::kTopicPrefix, over);
+        CHECK(hashed != "K" + over);
+        CHECK(hashed.size() < kGlassMaxTermBytes);
+    }
+    SECTION("the bounded terms can be written to an on-disk glass database") {
+        test::TempDir dir;
+        Xapian::WritableDatabase db(dir.file("db"), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+        Xapian::Document doc;
+        doc.add_boolean_term(t1);
+        doc.add_boolean_term(t2);
+        doc.add_boolean_term(schema::id_term(std::string(500, 'Z')));
+        REQUIRE_NOTHROW(db.add_document(doc));
+        REQUIRE_NOTHROW(db.commit());
+        CHECK(db.term_exists(t1));
+        CHECK(db.term_exists(t2));
+    }
+}
+
+TEST_CASE("id terms keep the id's case and normalise only its whitespace", "[common]") {
+    CHECK(schema::id_term("B00ABCDEF") == "QB00ABCDEF");
+    CHECK(schema::id_term("B00ABCDEF") != schema::id_term("b00abcdef"));
+    CHECK(schema::id_term("  reviews.jsonl:12  ") == "Qreviews.jsonl:12");
+    CHECK(schema::id_term("a \t b") == "Qa b");
+    SECTION("a long id is bounded and stays distinct from its neighbours") {
+        const std::string base(400, 'X');
+        const std::string a = schema::id_term(base + "1");
+        const std::string b = schema::id_term(base + "2");
+        CHECK(a.size() < kGlassMaxTermBytes);
+        CHECK(a != b);
+        CHECK(text::starts_with(a, "Q"));
+    }
+}
+
+TEST_CASE("rating values round-trip and sort in numeric order", "[common]") {
+    SECTION("every rating reads back as the same number") {
+        for (double r : {0.0, 1.0, 2.5, 4.25, 5.0, 10.0, 100.0, -1.0}) {
+            CHECK(schema::rating_from_value(schema::rating_value(r)) == r);
+        }
+    }
+    SECTION("byte-wise order of the values is numeric order of the ratings") {
+        const std::vector<double> ascending = {-2.0, 0.0, 0.5, 1.0,  1.5,
+                                               4.0,  4.5, 5.0, 10.0, 100.0};
+        for (std::size_t i = 1; i < ascending.size(); ++i) {
+            INFO(ascending[i - 1] << " < " << ascending[i]);
+            CHECK(schema::rating_value(ascending[i - 1]) < schema::rating_value(ascending[i]));
+        }
+    }
+}
+
+TEST_CASE("the schema table names every field once with a distinct prefix", "[common]") {
+    std::set<std::string_view> names;
+    std::set<std::string_view> prefixes;
+    for (const auto& field : schema::kFields) {
+        names.insert(field.name);
+        prefixes.insert(field.prefix);
+    }
+    CHECK(names.size() == schema::kFields.size());
+    CHECK(prefixes.size() == schema::kFields.size());
+    CHECK(names.count("topic") == 1);
+    CHECK(names.count("id") == 1);
+}

@@ -1,0 +1,391 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/text.hpp"
+#include "corpus/inputs.hpp"
+#include "corpus/jsonl_reader.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace revsearch;
+using namespace revsearch::corpus;
+
+namespace {
+
+InputInfo make_info(const std::string& display, const std::string& relative) {
+    InputInfo info;
+    info.display = display;
+    info.relative = relative;
+    return info;
+}
+
+// Collects what a reader finds, in order.
+class CollectingSink : public RecordSink {
+  public:
+    void on_review(Review&& review) override { reviews.push_back(std::move(review)); }
+    void on_reject(Reject&& reject) override { rejects.push_back(std::move(reject)); }
+
+    std::vector<Review> reviews;
+    std::vector<Reject> rejects;
+};
+
+const InputInfo kInfo = make_info("corpus/sub/reviews.jsonl", "sub/reviews.jsonl");
+
+CollectingSink read_text(const std::string& content, const InputInfo& info = kInfo) {
+    CollectingSink sink;
+    std::istringstream in(content);
+    JsonlReader reader;
+    reader.read(in, info, sink);
+    return sink;
+}
+
+// Reads one line that must be rejected and returns the reject.
+Reject reject_of(const std::string& line) {
+    const CollectingSink sink = read_text("{\"title\": \"a good one\"}\n" + line + "\n");
+    INFO("line: " << line);
+    REQUIRE(sink.reviews.size() == 1);
+    REQUIRE(sink.rejects.size() == 1);
+    return sink.rejects.front();
+}
+
+}  // namespace
+
+TEST_CASE("a good JSON line is read field by field", "[corpus]") {
+    const std::string line = R"({"id": "r-1", "title": "  A Kind Book  ", "reviewer": "Dana Reader",
+        "date": "May 17, 2016", "rating": 4.5, "rating_scale": 5,
+        "topics": ["Self-Compassion", "grief"],
+        "category": "Self-Help", "product": "The Kind Mind", "body": "  First.\n\nSecond.  ",
+        "url": "https://example.org/r/1"})";
+    std::string one_line = line;
+    for (char& c : one_line) {
+        if (c == '\n') c = ' ';
+    }
+    const CollectingSink sink = read_text(one_line + "\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 1);
+    const Review& r = sink.reviews.front();
+
+    SECTION("strings are read and trimmed, except the body which keeps its paragraphs") {
+        CHECK(r.id == "r-1");
+        CHECK(r.title == "A Kind Book");
+        CHECK(r.reviewer == "Dana Reader");
+        CHECK(r.category == "Self-Help");
+        CHECK(r.product == "The Kind Mind");
+        CHECK(r.body == "  First.\n\nSecond.  ");
+        CHECK(r.url == "https://example.org/r/1");
+    }
+    SECTION("the date is parsed to its canonical ISO form") {
+        CHECK(r.date == "2016-05-17");
+        CHECK(r.extra_value("date_raw").empty());
+    }
+    SECTION("rating and scale are read as numbers") {
+        CHECK(r.rating == 4.5);
+        CHECK(r.rating_scale == 5.0);
+    }
+    SECTION("topics from an array are kept in order") {
+        CHECK(r.topics == std::vector<std::string>{"Self-Compassion", "grief"});
+    }
+    SECTION("the source names the displayed file and the line") {
+        CHECK(r.source == "corpus/sub/reviews.jsonl:1");
+    }
+    SECTION("a record without unknown keys has no extra") { CHECK(r.extra.empty()); }
+}
+
+TEST_CASE("the JSON reader accepts the usual variations of a good line", "[corpus]") {
+    SECTION("a numeric id becomes its decimal text") {
+        const auto sink = read_text(R"({"id": 12345, "title": "t"})"
+                                    "\n"
+                                    R"({"id": -7, "title": "t"})"
+                                    "\n");
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[0].id == "12345");
+        CHECK(sink.reviews[1].id == "-7");
+    }
+    SECTION("topics given as one string make one topic") {
+        const auto sink = read_text(R"({"title": "t", "topics": "Burnout"})"
+                                    "\n");
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].topics == std::vector<std::string>{"Burnout"});
+    }
+    SECTION("topics repeated in another case are kept once") {
+        const auto sink = read_text(R"({"title": "t", "topics": ["Grief", "grief", " GRIEF "]})"
+                                    "\n");
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].topics == std::vector<std::string>{"Grief"});
+    }
+    SECTION("a rating given as text is read as a number") {
+        const auto sink = read_text(R"({"title": "t", "rating": " 3.5 ", "rating_scale": "10"})"
+                                    "\n");
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].rating == 3.5);
+        CHECK(sink.reviews[0].rating_scale == 10.0);
+    }
+    SECTION("null values count as absent") {
+        const auto sink = read_text(
+            R"({"id": null, "title": "t", "rating": null, "topics": null, "body": null, "x": null})"
+            "\n");
+        REQUIRE(sink.reviews.size() == 1);
+        const Review& r = sink.reviews[0];
+        CHECK(r.id == "sub/reviews.jsonl:1");
+        CHECK_FALSE(r.rating.has_value());
+        CHECK(r.topics.empty());
+        CHECK(r.body.empty());
+        CHECK(r.extra.empty());
+    }
+    SECTION("a record with a title and no body is accepted") {
+        const auto sink = read_text(R"({"id": "t-only", "title": "Only a title"})"
+                                    "\n");
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].title == "Only a title");
+        CHECK(sink.reviews[0].body.empty());
+    }
+    SECTION("a record with a body and no title is accepted") {
+        const auto sink = read_text(R"({"body": "Only a body."})"
+                                    "\n");
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].body == "Only a body.");
+    }
+    SECTION("UTF-8 text and JSON escapes are decoded") {
+        const auto sink =
+            read_text("{\"title\": \"caf\xC3\xA9 \\u2019 \\\"q\\\"\", \"body\": \"a\\nb\"}\n");
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].title == "caf\xC3\xA9 \xE2\x80\x99 \"q\"");
+        CHECK(sink.reviews[0].body == "a\nb");
+    }
+}
+
+TEST_CASE("unknown keys are kept in extra, non-strings as compact JSON", "[corpus]") {
+    const auto sink = read_text(R"({"title": "t", "helpful": 12, "verified": true, )"
+                                R"("tags": ["a", "b"], "meta": {"k": 1}, "lang": "en"})"
+                                "\n");
+    REQUIRE(sink.reviews.size() == 1);
+    const Review& r = sink.reviews[0];
+    SECTION("each unknown key is kept with its value") {
+        CHECK(r.extra_value("helpful") == "12");
+        CHECK(r.extra_value("verified") == "true");
+        CHECK(r.extra_value("tags") == R"(["a","b"])");
+        CHECK(r.extra_value("meta") == R"({"k":1})");
+        CHECK(r.extra_value("lang") == "en");
+        CHECK(r.extra.size() == 5);
+    }
+    SECTION("known keys are not repeated in extra") { CHECK(r.extra_value("title").empty()); }
+}
+
+TEST_CASE("unknown keys are kept in extra in input order", "[corpus]") {
+    // Review::extra promises input order (common/review.hpp).
+    const auto sink = read_text(R"({"title": "t", "zeta": "1", "alpha": "2", "mid": "3"})"
+                                "\n");
+    REQUIRE(sink.reviews.size() == 1);
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : sink.reviews[0].extra) keys.push_back(key + "=" + value);
+    CHECK(keys == std::vector<std::string>{"zeta=1", "alpha=2", "mid=3"});
+}
+
+TEST_CASE("a date that cannot be parsed is kept as extra date_raw", "[corpus]") {
+    const auto sink = read_text(R"({"title": "t", "date": "  sometime last spring "})"
+                                "\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(sink.reviews[0].date.empty());
+    CHECK(sink.reviews[0].extra_value("date_raw") == "sometime last spring");
+}
+
+TEST_CASE("a missing id is derived from the relative path and the line", "[corpus]") {
+    const auto sink = read_text("{\"title\": \"first\"}\n\n{\"title\": \"third\", \"id\": \"\"}\n");
+    REQUIRE(sink.reviews.size() == 2);
+    CHECK(sink.reviews[0].id == "sub/reviews.jsonl:1");
+    CHECK(sink.reviews[1].id == "sub/reviews.jsonl:3");
+    CHECK(sink.reviews[1].source == "corpus/sub/reviews.jsonl:3");
+}
+
+TEST_CASE("a malformed JSON line is rejected with its file and line", "[corpus]") {
+    const Reject reject = reject_of(R"({"title": "oops", })");
+    CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+    CHECK(reject.reason == "malformed JSON");
+    CHECK(reject.raw == R"({"title": "oops", })");
+}
+
+TEST_CASE("a JSON line cut in half is rejected with its line number", "[corpus]") {
+    const std::string whole =
+        R"({"id": "cut", "title": "Half", "body": "This line stops in the mid)";
+    const Reject reject = reject_of(whole);
+    CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+    CHECK(reject.reason == "malformed JSON");
+}
+
+TEST_CASE("a JSON line that is not an object is rejected", "[corpus]") {
+    for (const std::string line : {R"(["an", "array"])", R"("a string")", "42", "true"}) {
+        const Reject reject = reject_of(line);
+        CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+        CHECK(reject.reason == "not a JSON object");
+    }
+}
+
+TEST_CASE("a known key with the wrong type is rejected naming the key", "[corpus]") {
+    SECTION("a title given as a number is rejected") {
+        const Reject reject = reject_of(R"({"title": 42, "body": "b"})");
+        CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+        CHECK(reject.reason == "wrong type for 'title': expected string, got number");
+    }
+    SECTION("topics holding a number are rejected") {
+        const Reject reject = reject_of(R"({"title": "t", "topics": ["grief", 7]})");
+        CHECK(reject.reason == "wrong type for 'topics': expected strings, got number");
+    }
+    SECTION("topics given as an object are rejected") {
+        const Reject reject = reject_of(R"({"title": "t", "topics": {"a": 1}})");
+        CHECK(reject.reason == "wrong type for 'topics': expected array of strings, got object");
+    }
+    SECTION("a body given as an array is rejected") {
+        const Reject reject = reject_of(R"({"title": "t", "body": ["p1", "p2"]})");
+        CHECK(reject.reason == "wrong type for 'body': expected string, got array");
+    }
+    SECTION("a fractional id is rejected") {
+        const Reject reject = reject_of(R"({"id": 1.5, "title": "t"})");
+        CHECK(reject.reason == "wrong type for 'id': expected string, got number");
+    }
+    SECTION("a rating that is not a number is rejected") {
+        CHECK(reject_of(R"({"title": "t", "rating": "four"})").reason ==
+              "wrong value for 'rating': not a number: four");
+        CHECK(reject_of(R"({"title": "t", "rating": [4]})").reason ==
+              "wrong type for 'rating': expected number, got array");
+        CHECK(reject_of(R"({"title": "t", "rating": "NaN"})").reason.find("'rating'") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("a line with invalid UTF-8 bytes is rejected and its raw text repaired", "[corpus]") {
+    const Reject reject = reject_of("{\"title\": \"caf\xE9 latin-1\"}");
+    CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+    CHECK(reject.reason == "invalid UTF-8");
+    CHECK(text::is_valid_utf8(reject.raw));
+    CHECK(reject.raw.find("latin-1") != std::string::npos);
+}
+
+TEST_CASE("a record with nothing to index is rejected", "[corpus]") {
+    SECTION("a record with neither title nor body is rejected") {
+        const Reject reject = reject_of(R"({"id": "x", "reviewer": "Someone", "rating": 5})");
+        CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+        CHECK(reject.reason == "nothing to index (no title and no body)");
+    }
+    SECTION("a blank title and a blank body are nothing to index") {
+        const Reject reject = reject_of("{\"title\": \"   \", \"body\": \" \\n\\t \"}");
+        CHECK(reject.reason == "nothing to index (no title and no body)");
+    }
+    SECTION("an empty object is nothing to index") {
+        CHECK(reject_of("{}").reason == "nothing to index (no title and no body)");
+    }
+}
+
+TEST_CASE("a reject keeps at most 1 KiB of the offending line", "[corpus]") {
+    const std::string long_bad = "{\"title\": \"" + std::string(5000, 'x');  // never closed
+    const Reject reject = reject_of(long_bad);
+    CHECK(reject.reason == "malformed JSON");
+    CHECK(reject.raw.size() <= 1024);
+    CHECK(text::starts_with(long_bad, reject.raw));
+}
+
+TEST_CASE("blank lines are skipped but still count for line numbers", "[corpus]") {
+    const auto sink = read_text(
+        "\n"
+        "{\"title\": \"one\"}\n"
+        "   \n"
+        "\t\n"
+        "{\"title\": 5}\n"
+        "\n"
+        "{\"title\": \"two\"}\n"
+        "\n");
+    REQUIRE(sink.reviews.size() == 2);
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.reviews[0].source == "corpus/sub/reviews.jsonl:2");
+    CHECK(sink.rejects[0].source == "corpus/sub/reviews.jsonl:5");
+    CHECK(sink.reviews[1].source == "corpus/sub/reviews.jsonl:7");
+}
+
+TEST_CASE("CRLF line endings are read like LF endings", "[corpus]") {
+    const auto sink = read_text(
+        "{\"title\": \"one\", \"body\": \"b1\"}\r\n"
+        "\r\n"
+        "{\"title\": \"two\", \"id\": \"x\"}\r\n"
+        "{\"title\": 1}\r\n");
+    REQUIRE(sink.reviews.size() == 2);
+    CHECK(sink.reviews[0].title == "one");
+    CHECK(sink.reviews[0].body == "b1");
+    CHECK(sink.reviews[1].id == "x");
+    CHECK(sink.reviews[1].source == "corpus/sub/reviews.jsonl:3");
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].source == "corpus/sub/reviews.jsonl:4");
+    CHECK(sink.rejects[0].raw.find('\r') == std::string::npos);
+}
+
+TEST_CASE("the last line is read even without a final newline", "[corpus]") {
+    const auto sink = read_text("{\"title\": \"one\"}\n{\"title\": \"two\"}");
+    REQUIRE(sink.reviews.size() == 2);
+    CHECK(sink.reviews[1].title == "two");
+}
+
+TEST_CASE("a UTF-8 byte order mark before the first line does not lose it", "[corpus]") {
+    const auto sink = read_text("\xEF\xBB\xBF{\"title\": \"first\"}\n{\"title\": \"second\"}\n");
+    CHECK(sink.rejects.empty());
+    CHECK(sink.reviews.size() == 2);
+}
+
+TEST_CASE("good and bad lines of a real file are told apart", "[corpus]") {
+    test::TempDir dir;
+    const std::string path =
+        dir.write("in/mixed.jsonl",
+                  "{\"id\": \"ok-1\", \"title\": \"Fine\", \"body\": \"A calm read.\"}\n"
+                  "{\"id\": \"bad-json\", \"title\": \n"
+                  "[\"not\", \"an\", \"object\"]\n"
+                  "{\"id\": \"bad-type\", \"title\": 3}\n"
+                  "{\"id\": \"bad-utf8\", \"title\": \"\xC0\xAF\"}\n"
+                  "{\"id\": \"empty\", \"reviewer\": \"Nobody\"}\n"
+                  "{\"title\": \"Title only, no id\"}\n");
+    const InputInfo info = make_info(path, "in/mixed.jsonl");
+    CollectingSink sink;
+    JsonlReader reader;
+    auto in = open_input(path);
+    reader.read(*in, info, sink);
+
+    REQUIRE(sink.reviews.size() == 2);
+    CHECK(sink.reviews[0].id == "ok-1");
+    CHECK(sink.reviews[1].id == "in/mixed.jsonl:7");
+    REQUIRE(sink.rejects.size() == 5);
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {path + ":2", "malformed JSON"},
+        {path + ":3", "not a JSON object"},
+        {path + ":4", "wrong type for 'title': expected string, got number"},
+        {path + ":5", "invalid UTF-8"},
+        {path + ":6", "nothing to index (no title and no body)"},
+    };
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO("reject " << i);
+        CHECK(sink.rejects[i].source == expected[i].first);
+        CHECK(sink.rejects[i].reason == expected[i].second);
+    }
+}
+
+TEST_CASE("parse_line reports the reason for one line without a sink", "[corpus]") {
+    Review review;
+    std::string reason;
+    SECTION("a good line fills the review and leaves the reason alone") {
+        CHECK(JsonlReader::parse_line(R"({"title": "t"})", kInfo, 9, review, reason));
+        CHECK(review.id == "sub/reviews.jsonl:9");
+        CHECK(review.source == "corpus/sub/reviews.jsonl:9");
+    }
+    SECTION("a bad line returns false with the reason") {
+        CHECK_FALSE(JsonlReader::parse_line("{", kInfo, 1, review, reason));
+        CHECK(reason == "malformed JSON");
+    }
+    SECTION("a review reused from an earlier line keeps nothing of it") {
+        REQUIRE(JsonlReader::parse_line(R"({"title": "t", "topics": "grief", "x": "1"})", kInfo, 1,
+                                        review, reason));
+        REQUIRE(JsonlReader::parse_line(R"({"title": "u"})", kInfo, 2, review, reason));
+        CHECK(review.topics.empty());
+        CHECK(review.extra.empty());
+        CHECK(review.title == "u");
+    }
+}

@@ -1,0 +1,273 @@
+#include "indexer/document_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+#include <xapian.h>
+
+#include "common/analyzer.hpp"
+#include "common/error.hpp"
+#include "common/review.hpp"
+#include "common/schema.hpp"
+
+using namespace revsearch;
+using revsearch::indexer::DocumentBuilder;
+namespace s = revsearch::schema;
+
+namespace {
+
+/// Every term of a document with its positions (empty for boolean terms).
+std::map<std::string, std::vector<Xapian::termpos>> terms_of(const Xapian::Document& doc) {
+    std::map<std::string, std::vector<Xapian::termpos>> terms;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        std::vector<Xapian::termpos>& positions = terms[*t];
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
+            positions.push_back(*p);
+        }
+    }
+    return terms;
+}
+
+std::vector<std::string> with_prefix(const std::map<std::string, std::vector<Xapian::termpos>>& terms,
+                                     const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& [term, positions] : terms) {
+        if (term.compare(0, prefix.size(), prefix) != 0 || term.size() == prefix.size()) continue;
+        // "X" alone would also take "XA", "XC" and "XP" terms; callers pass whole prefixes.
+        const char next = term[prefix.size()];
+        if (next >= 'A' && next <= 'Z') continue;
+        out.push_back(term.substr(prefix.size()));
+    }
+    return out;
+}
+
+Review sample_review() {
+    Review r;
+    r.id = "Kettle-Review-7";
+    r.title = "Walking Gardens of Tea";
+    r.reviewer = "Mira   Okafor";
+    r.date = "2016-05";
+    r.rating = 4.5;
+    r.rating_scale = 5;
+    r.topics = {"Compassion  Fatigue", "tea rituals"};
+    r.category = "Kitchen  Goods";
+    r.product = "copper kettle";
+    r.body = "Gardening books walked me through brewing.";
+    r.source = "reviews.jsonl:3";
+    r.url = "https://example.org/reviews/7";
+    r.extra = {{"helpful_votes", "12"}};
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("a built document holds the schema's text terms with positions", "[indexer]") {
+    DocumentBuilder builder{AnalyzerSettings{}};
+    const Xapian::Document doc = builder.build(sample_review());
+    const auto terms = terms_of(doc);
+
+    SECTION("body words are stemmed, unprefixed, and carry their positions in order") {
+        REQUIRE(terms.count("garden") == 1);
+        REQUIRE(terms.count("book") == 1);
+        REQUIRE(terms.count("walk") == 1);
+        REQUIRE(terms.count("brew") == 1);
+        CHECK(terms.at("garden") == std::vector<Xapian::termpos>{1});
+        CHECK(terms.at("book") == std::vector<Xapian::termpos>{2});
+        // "walked" in the body and nothing else unprefixed: one position.
+        CHECK(terms.at("walk") == std::vector<Xapian::termpos>{3});
+        CHECK(terms.count("Gardening") == 0);
+        CHECK(terms.count("gardening") == 0);
+    }
+    SECTION("title words get the S prefix, are stemmed, and carry positions") {
+        const auto title = with_prefix(terms, "S");
+        CHECK(std::find(title.begin(), title.end(), "walk") != title.end());
+        CHECK(std::find(title.begin(), title.end(), "garden") != title.end());
+        CHECK(std::find(title.begin(), title.end(), "tea") != title.end());
+        REQUIRE(terms.count("Swalk") == 1);
+        REQUIRE(terms.count("Sgarden") == 1);
+        REQUIRE(terms.at("Swalk").size() == 1);
+        REQUIRE(terms.at("Sgarden").size() == 1);
+        // Title words are adjacent in the title ("Walking Gardens"), so phrases can match.
+        CHECK(terms.at("Sgarden")[0] == terms.at("Swalk")[0] + 1);
+        // Title words are not also written as unprefixed body terms.
+        CHECK(terms.count("tea") == 0);
+    }
+    SECTION("reviewer words get the A prefix and the product words the XP prefix") {
+        CHECK(terms.count("Amira") == 1);
+        CHECK(terms.count("Aokafor") == 1);
+        CHECK(terms.count("XPcopper") == 1);
+        CHECK(terms.count("XPkettl") == 1);
+        CHECK_FALSE(terms.at("Amira").empty());
+    }
+    SECTION("hyphenated words are indexed as adjacent words") {
+        Review r = sample_review();
+        r.body = "Real self-compassion matters.";
+        const auto t = terms_of(builder.build(r));
+        REQUIRE(t.count("self") == 1);
+        REQUIRE(t.count("compass") == 1);
+        CHECK(t.at("compass")[0] == t.at("self")[0] + 1);
+    }
+}
+
+TEST_CASE("a built document holds normalised boolean terms for filters", "[indexer]") {
+    DocumentBuilder builder{AnalyzerSettings{}};
+    const auto terms = terms_of(builder.build(sample_review()));
+
+    SECTION("the reviewer's whole name is an exact XA term, case-folded with spaces collapsed") {
+        REQUIRE(terms.count("XAmira okafor") == 1);
+        CHECK(terms.at("XAmira okafor").empty());
+    }
+    SECTION("each topic is a K term, case-folded with spaces collapsed") {
+        CHECK(terms.count("Kcompassion fatigue") == 1);
+        CHECK(terms.count("Ktea rituals") == 1);
+        CHECK(terms.count("KCompassion  Fatigue") == 0);
+    }
+    SECTION("the category is an XC term, normalised") {
+        CHECK(terms.count("XCkitchen goods") == 1);
+    }
+    SECTION("the id is a Q term that keeps its case") {
+        CHECK(terms.count("QKettle-Review-7") == 1);
+        CHECK(terms.count("Qkettle-review-7") == 0);
+        CHECK(terms.at("QKettle-Review-7").empty());
+    }
+    SECTION("the boolean terms are exactly the ones the schema helpers make") {
+        CHECK(terms.count(s::boolean_term(s::kTopicPrefix, "COMPASSION FATIGUE")) == 1);
+        CHECK(terms.count(s::id_term("Kettle-Review-7")) == 1);
+        CHECK(terms.count(s::boolean_term(s::kReviewerExactPrefix, " mira okafor ")) == 1);
+    }
+}
+
+TEST_CASE("a built document fills the schema's value slots", "[indexer]") {
+    DocumentBuilder builder{AnalyzerSettings{}};
+
+    SECTION("a partial date gets the 8-digit sort key and the year") {
+        const Xapian::Document doc = builder.build(sample_review());
+        CHECK(doc.get_value(s::kDateSlot) == "20160500");
+        CHECK(doc.get_value(s::kYearSlot) == "2016");
+    }
+    SECTION("a full date gets its own sort key") {
+        Review r = sample_review();
+        r.date = "2019-03-14";
+        const Xapian::Document doc = builder.build(r);
+        CHECK(doc.get_value(s::kDateSlot) == "20190314");
+        CHECK(doc.get_value(s::kYearSlot) == "2019");
+    }
+    SECTION("the rating is stored sortably and reads back") {
+        const Xapian::Document doc = builder.build(sample_review());
+        CHECK(doc.get_value(s::kRatingSlot) == Xapian::sortable_serialise(4.5));
+        CHECK(s::rating_from_value(doc.get_value(s::kRatingSlot)) == 4.5);
+        // Sortable: a lower rating sorts before a higher one byte-wise.
+        Review low = sample_review();
+        low.rating = 2;
+        CHECK(builder.build(low).get_value(s::kRatingSlot) < doc.get_value(s::kRatingSlot));
+    }
+    SECTION("reviewer, category and id slots hold the displayed values") {
+        const Xapian::Document doc = builder.build(sample_review());
+        CHECK(doc.get_value(s::kReviewerSlot) == "Mira Okafor");
+        CHECK(doc.get_value(s::kCategorySlot) == "Kitchen Goods");
+        CHECK(doc.get_value(s::kIdSlot) == "Kettle-Review-7");
+    }
+    SECTION("absent fields leave their slots and terms empty") {
+        Review r;
+        r.id = "bare";
+        r.body = "Only words here.";
+        const Xapian::Document doc = builder.build(r);
+        CHECK(doc.get_value(s::kDateSlot).empty());
+        CHECK(doc.get_value(s::kYearSlot).empty());
+        CHECK(doc.get_value(s::kRatingSlot).empty());
+        CHECK(doc.get_value(s::kReviewerSlot).empty());
+        CHECK(doc.get_value(s::kCategorySlot).empty());
+        CHECK(doc.get_value(s::kIdSlot) == "bare");
+        const auto terms = terms_of(doc);
+        CHECK(with_prefix(terms, "A").empty());
+        CHECK(with_prefix(terms, "XA").empty());
+        CHECK(with_prefix(terms, "XC").empty());
+        CHECK(with_prefix(terms, "K").empty());
+        CHECK(with_prefix(terms, "S").empty());
+    }
+}
+
+TEST_CASE("a built document stores the whole review as JSON", "[indexer]") {
+    DocumentBuilder builder{AnalyzerSettings{}};
+    const Review original = sample_review();
+    const Xapian::Document doc = builder.build(original);
+
+    SECTION("the data is a JSON object with the review's fields") {
+        const auto j = nlohmann::json::parse(doc.get_data());
+        REQUIRE(j.is_object());
+        CHECK(j.at("id") == "Kettle-Review-7");
+        CHECK(j.at("title") == "Walking Gardens of Tea");
+        CHECK(j.at("body") == "Gardening books walked me through brewing.");
+        CHECK(j.at("rating") == 4.5);
+        CHECK(j.at("topics").size() == 2);
+    }
+    SECTION("the stored review reads back equal to the one built") {
+        const Review back = from_stored_json(doc.get_data());
+        CHECK(back.id == original.id);
+        CHECK(back.title == original.title);
+        CHECK(back.reviewer == original.reviewer);
+        CHECK(back.date == original.date);
+        CHECK(back.rating == original.rating);
+        CHECK(back.rating_scale == original.rating_scale);
+        CHECK(back.topics == original.topics);
+        CHECK(back.category == original.category);
+        CHECK(back.product == original.product);
+        CHECK(back.body == original.body);
+        CHECK(back.source == original.source);
+        CHECK(back.url == original.url);
+        CHECK(back.extra == original.extra);
+    }
+}
+
+TEST_CASE("one builder makes independent documents", "[indexer]") {
+    DocumentBuilder builder{AnalyzerSettings{}};
+    Review first = sample_review();
+    first.body = "Alpha beta gamma delta epsilon.";
+    Review second = sample_review();
+    second.id = "other";
+    second.title = "Short";
+    second.reviewer.clear();
+    second.product.clear();
+    second.topics.clear();
+    second.body = "Zeta eta.";
+    (void)builder.build(first);
+    const auto terms = terms_of(builder.build(second));
+
+    SECTION("the second document's positions start again at 1") {
+        REQUIRE(terms.count("zeta") == 1);
+        CHECK(terms.at("zeta") == std::vector<Xapian::termpos>{1});
+        CHECK(terms.at("eta") == std::vector<Xapian::termpos>{2});
+    }
+    SECTION("the second document holds none of the first document's terms") {
+        CHECK(terms.count("alpha") == 0);
+        CHECK(terms.count("Amira") == 0);
+        CHECK(terms.count("Kcompassion fatigue") == 0);
+        CHECK(terms.count("QKettle-Review-7") == 0);
+        CHECK(terms.count("Qother") == 1);
+    }
+}
+
+TEST_CASE("stop words are left out of a document when the analyzer names them", "[indexer]") {
+    AnalyzerSettings settings;
+    settings.stopwords_name = "english";
+    settings.stopwords = load_stopwords("english");
+    DocumentBuilder builder{settings};
+    Review r;
+    r.id = "stop";
+    r.body = "The garden and the hill";
+    const auto terms = terms_of(builder.build(r));
+    CHECK(terms.count("the") == 0);
+    CHECK(terms.count("and") == 0);
+    CHECK(terms.count("garden") == 1);
+    CHECK(terms.count("hill") == 1);
+}
+
+TEST_CASE("a builder refuses an unknown language", "[indexer]") {
+    AnalyzerSettings settings;
+    settings.language = "klingon";
+    CHECK_THROWS_AS(DocumentBuilder{settings}, UsageError);
+}

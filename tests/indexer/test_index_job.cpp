@@ -1,0 +1,525 @@
+#include "indexer/index_job.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+#include <xapian.h>
+
+#include "common/analyzer.hpp"
+#include "common/error.hpp"
+#include "common/review.hpp"
+#include "common/schema.hpp"
+#include "indexer/writer.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace revsearch;
+using namespace revsearch::indexer;
+using revsearch::test::TempDir;
+namespace s = revsearch::schema;
+
+namespace {
+
+// Three good records (lines 1, 3, 5) and two bad ones: broken JSON (line 2) and a record with
+// neither title nor body (line 4).
+const char* const kMixedJsonl =
+    R"({"id":"r1","title":"Quiet Garden Kettle","reviewer":"Mira Okafor","date":"2019-03-14","rating":4,"body":"The kettle whistles softly and boils fast."})"
+    "\n"
+    R"({"id":"r2","title":"Broken line", "body":"never closed")"
+    "\n"
+    R"({"id":"r3","title":"Night Shift Notes","reviewer":"Daniel Reyes","date":"2016","rating":5,"body":"A nurse writes about long nights on the ward."})"
+    "\n"
+    R"({"id":"r4","reviewer":"Nobody","rating":3})"
+    "\n"
+    R"({"id":"r5","title":"Airtight Tin","reviewer":"Mira Okafor","date":"2021-11","body":"Loose leaf stays fresh for weeks."})"
+    "\n";
+
+const char* const kGoodJsonl =
+    R"({"id":"g1","title":"First","body":"Alpha words about gardens."})"
+    "\n"
+    R"({"id":"g2","title":"Second","body":"Beta words about kettles."})"
+    "\n"
+    R"({"id":"g3","title":"Third","body":"Gamma words about tins."})"
+    "\n";
+
+enum class Backend { OnDisk, InMemory };
+
+const char* name_of(Backend b) { return b == Backend::OnDisk ? "on-disk glass" : "in-memory"; }
+
+/// The database under test: a real glass database in a temp dir, or an in-memory one.
+class TestIndex {
+public:
+    TestIndex(Backend backend, const TempDir& dir) : backend_(backend), path_(dir.file("db")) {
+        open();
+    }
+
+    [[nodiscard]] IndexWriter& writer() { return *writer_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+    /// Closes and reopens the writer, as a second command run would (in-memory: kept open,
+    /// since closing would lose it).
+    void reopen() {
+        if (backend_ == Backend::InMemory) return;
+        writer_.reset();
+        open();
+    }
+
+    /// A reader of what is committed (in-memory: the database itself).
+    [[nodiscard]] Xapian::Database reader() const {
+        if (backend_ == Backend::InMemory) return memory_;
+        return Xapian::Database(path_);
+    }
+
+private:
+    void open() {
+        if (backend_ == Backend::OnDisk) {
+            writer_ = open_database_writer(path_);
+        } else {
+            memory_ = Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+            writer_ = wrap_database_writer(memory_, "in-memory");
+        }
+    }
+
+    Backend backend_;
+    std::string path_;
+    Xapian::WritableDatabase memory_;
+    std::unique_ptr<IndexWriter> writer_;
+};
+
+IndexOptions options_for(const std::vector<std::string>& inputs) {
+    IndexOptions o;
+    o.db_path = "test-db";
+    o.inputs = inputs;
+    o.progress = ProgressMode::None;
+    return o;
+}
+
+/// Runs one job against `writer`, returning its summary; the log goes to `log`.
+IndexSummary run_job(IndexWriter& writer, const IndexOptions& options, std::ostream& log) {
+    IndexJob job(options, log);
+    return job.run(writer);
+}
+
+void check_counts_add_up(const IndexSummary& s) {
+    INFO(s.to_json());
+    CHECK(s.read == s.added + s.replaced + s.rejected);
+    CHECK(s.duplicates <= s.replaced);
+}
+
+std::optional<Review> stored_review(const Xapian::Database& db, const std::string& id) {
+    const std::string term = s::id_term(id);
+    auto p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) return std::nullopt;
+    return from_stored_json(db.get_document(*p).get_data());
+}
+
+std::vector<std::string> terms_of(const Xapian::Database& db, const std::string& id) {
+    std::vector<std::string> terms;
+    const std::string term = s::id_term(id);
+    auto p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) return terms;
+    for (auto t = db.termlist_begin(*p); t != db.termlist_end(*p); ++t) terms.push_back(*t);
+    return terms;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+/// A real writer, wrapped to record each commit and what a fresh reader sees right after it.
+class CommitRecorder final : public IndexWriter {
+public:
+    CommitRecorder(IndexWriter& inner, const TestIndex& index) : inner_(inner), index_(index) {}
+    bool put(const std::string& id_term, const Xapian::Document& doc) override {
+        return inner_.put(id_term, doc);
+    }
+    bool remove(const std::string& id_term) override { return inner_.remove(id_term); }
+    bool contains(const std::string& id_term) override { return inner_.contains(id_term); }
+    void set_metadata(const std::string& k, const std::string& v) override {
+        inner_.set_metadata(k, v);
+    }
+    std::string get_metadata(const std::string& k) override { return inner_.get_metadata(k); }
+    void commit() override {
+        inner_.commit();
+        seen_after_commit.push_back(index_.reader().get_doccount());
+    }
+    Xapian::doccount doc_count() override { return inner_.doc_count(); }
+    std::vector<std::string> ids_with_term(const std::string& term) override {
+        return inner_.ids_with_term(term);
+    }
+
+    std::vector<Xapian::doccount> seen_after_commit;
+
+private:
+    IndexWriter& inner_;
+    const TestIndex& index_;
+};
+
+}  // namespace
+
+TEST_CASE("an index job counts good and bad records and keeps going", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write("in/reviews.jsonl", kMixedJsonl);
+    std::ostringstream log;
+    const IndexSummary summary = run_job(index.writer(), options_for({input}), log);
+    INFO("log:\n" << log.str());
+
+    SECTION("three good records are indexed and two bad ones rejected") {
+        CHECK(summary.files == 1);
+        CHECK(summary.read == 5);
+        CHECK(summary.added == 3);
+        CHECK(summary.replaced == 0);
+        CHECK(summary.duplicates == 0);
+        CHECK(summary.rejected == 2);
+        CHECK(summary.doc_count == 3);
+        CHECK(index.reader().get_doccount() == 3);
+        check_counts_add_up(summary);
+    }
+    SECTION("the rejects are counted by their reason") {
+        CHECK(summary.rejects_by_reason.size() == 2);
+        CHECK(summary.rejects_by_reason.count("malformed JSON") == 1);
+        CHECK(summary.rejects_by_reason.count("nothing to index (no title and no body)") == 1);
+    }
+    SECTION("each reject is logged with its file and line") {
+        CHECK_THAT(log.str(), Catch::Contains(input + ":2: rejected: malformed JSON"));
+        CHECK_THAT(log.str(), Catch::Contains(input + ":4: rejected: nothing to index"));
+        CHECK_THAT(log.str(), !Catch::Contains(":1: rejected"));
+        CHECK_THAT(log.str(), !Catch::Contains(":3: rejected"));
+        CHECK_THAT(log.str(), !Catch::Contains(":5: rejected"));
+    }
+    SECTION("the good records are in the index and the bad ones are not") {
+        const Xapian::Database db = index.reader();
+        CHECK(stored_review(db, "r1"));
+        CHECK(stored_review(db, "r3"));
+        CHECK(stored_review(db, "r5"));
+        CHECK_FALSE(stored_review(db, "r2"));
+        CHECK_FALSE(stored_review(db, "r4"));
+        CHECK(stored_review(db, "r3")->source == input + ":3");
+    }
+    SECTION("a run with rejects exits with 3") { CHECK(summary.exit_code() == 3); }
+}
+
+TEST_CASE("an index job without rejects exits with 0", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    std::ostringstream log;
+    const IndexSummary summary =
+        run_job(index.writer(), options_for({dir.write("good.jsonl", kGoodJsonl)}), log);
+    CHECK(summary.rejected == 0);
+    CHECK(summary.added == 3);
+    CHECK(summary.exit_code() == 0);
+    CHECK_THAT(log.str(), !Catch::Contains("rejected"));
+    check_counts_add_up(summary);
+}
+
+TEST_CASE("re-indexing the same input replaces reviews instead of adding copies", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write("good.jsonl", kGoodJsonl);
+    std::ostringstream log;
+    const IndexSummary first = run_job(index.writer(), options_for({input}), log);
+    index.reopen();
+    const IndexSummary second = run_job(index.writer(), options_for({input}), log);
+
+    SECTION("the document count is the same after the second run") {
+        CHECK(first.doc_count == 3);
+        CHECK(second.doc_count == 3);
+        CHECK(index.reader().get_doccount() == 3);
+    }
+    SECTION("the second run reports every record as replaced, none as added") {
+        CHECK(second.read == 3);
+        CHECK(second.added == 0);
+        CHECK(second.replaced == 3);
+        CHECK(second.duplicates == 0);
+        check_counts_add_up(first);
+        check_counts_add_up(second);
+    }
+}
+
+TEST_CASE("an id repeated within one run counts as a duplicate and the last record wins",
+          "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write(
+        "dups.jsonl",
+        R"({"id":"same","title":"Early version","body":"first words"})"
+        "\n"
+        R"({"id":"other","title":"Unrelated","body":"other words"})"
+        "\n"
+        R"({"id":"same","title":"Late version","body":"second words"})"
+        "\n");
+    std::ostringstream log;
+    const IndexSummary summary = run_job(index.writer(), options_for({input}), log);
+    INFO("log:\n" << log.str());
+
+    SECTION("the repeat is counted as replaced and as a duplicate") {
+        CHECK(summary.read == 3);
+        CHECK(summary.added == 2);
+        CHECK(summary.replaced == 1);
+        CHECK(summary.duplicates == 1);
+        CHECK(summary.doc_count == 2);
+        check_counts_add_up(summary);
+    }
+    SECTION("the index holds the last record with that id") {
+        const auto review = stored_review(index.reader(), "same");
+        REQUIRE(review);
+        CHECK(review->title == "Late version");
+        CHECK(review->source == input + ":3");
+        const auto terms = terms_of(index.reader(), "same");
+        CHECK(contains(terms, "second"));
+        CHECK_FALSE(contains(terms, "first"));
+    }
+    SECTION("the log notes the repeat with its line") {
+        CHECK_THAT(log.str(), Catch::Contains(input + ":3: note: id 'same' repeats"));
+    }
+    SECTION("a second run over the same file counts the repeat again, but only once") {
+        index.reopen();
+        std::ostringstream log2;
+        const IndexSummary again = run_job(index.writer(), options_for({input}), log2);
+        CHECK(again.added == 0);
+        CHECK(again.replaced == 3);
+        CHECK(again.duplicates == 1);
+        CHECK(again.doc_count == 2);
+    }
+}
+
+TEST_CASE("rejected records are appended to the rejects file as JSON lines", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write("mixed.jsonl", kMixedJsonl);
+    IndexOptions options = options_for({input});
+    options.rejects_file = dir.file("rejects.jsonl");
+    std::ostringstream log;
+    const IndexSummary summary = run_job(index.writer(), options, log);
+    REQUIRE(summary.rejected == 2);
+
+    const auto lines = test::lines_of(test::read_file(options.rejects_file));
+    REQUIRE(lines.size() == 2);
+    const auto first = nlohmann::json::parse(lines[0]);
+    const auto second = nlohmann::json::parse(lines[1]);
+
+    SECTION("each record names its source, its reason and the raw input") {
+        CHECK(first.at("source") == input + ":2");
+        CHECK(first.at("reason") == "malformed JSON");
+        CHECK(first.at("raw") == R"({"id":"r2","title":"Broken line", "body":"never closed")");
+        CHECK(second.at("source") == input + ":4");
+        CHECK(second.at("reason") == "nothing to index (no title and no body)");
+        CHECK(second.at("raw") == R"({"id":"r4","reviewer":"Nobody","rating":3})");
+    }
+    SECTION("a second run appends to the file rather than replacing it") {
+        index.reopen();
+        const IndexSummary again = run_job(index.writer(), options, log);
+        CHECK(again.rejected == 2);
+        CHECK(test::lines_of(test::read_file(options.rejects_file)).size() == 4);
+    }
+}
+
+TEST_CASE("an index job records its analyzer and refuses a different one later", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write("mixed.jsonl", kMixedJsonl);
+    std::ostringstream log;
+    const IndexSummary summary = run_job(index.writer(), options_for({input}), log);
+
+    SECTION("the analyzer settings and schema version are stored in the metadata") {
+        const Xapian::Database db = index.reader();
+        const AnalyzerSettings stored =
+            AnalyzerSettings::from_json(db.get_metadata(std::string(s::kMetaAnalyzer)));
+        CHECK(stored.language == "english");
+        CHECK(AnalyzerSettings::from_database(db) == AnalyzerSettings{});
+        CHECK(db.get_metadata(std::string(s::kMetaSchema)) == std::to_string(s::kSchemaVersion));
+    }
+    SECTION("the run's counts and the inputs read are stored in the metadata") {
+        const Xapian::Database db = index.reader();
+        const auto stats = nlohmann::json::parse(db.get_metadata(std::string(s::kMetaStats)));
+        CHECK(stats.is_object());
+        const std::string manifest = db.get_metadata(std::string(s::kMetaManifest));
+        CHECK(nlohmann::json::parse(manifest).is_object());
+        CHECK_THAT(manifest, Catch::Contains(input));
+    }
+    SECTION("an explicit different language on a non-empty index throws UsageError") {
+        index.reopen();
+        IndexOptions options = options_for({input});
+        options.analyzer.language = "french";
+        options.analyzer_explicit = true;
+        CHECK_THROWS_AS(run_job(index.writer(), options, log), UsageError);
+        CHECK(index.reader().get_doccount() == summary.doc_count);
+        CHECK(AnalyzerSettings::from_database(index.reader()).language == "english");
+    }
+    SECTION("explicitly naming the language the index already has is accepted") {
+        index.reopen();
+        IndexOptions options = options_for({input});
+        options.analyzer_explicit = true;
+        CHECK_NOTHROW(run_job(index.writer(), options, log));
+    }
+    SECTION("a different language that was not asked for keeps the index's own analyzer") {
+        index.reopen();
+        IndexOptions options = options_for({input});
+        options.analyzer.language = "french";
+        options.analyzer_explicit = false;
+        CHECK_NOTHROW(run_job(index.writer(), options, log));
+        CHECK(AnalyzerSettings::from_database(index.reader()).language == "english");
+    }
+}
+
+TEST_CASE("an explicit language is used when the index holds no documents yet", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    // A first run whose only record is rejected leaves analyzer metadata but no documents.
+    std::ostringstream log;
+    const IndexSummary empty = run_job(
+        index.writer(), options_for({dir.write("bad.jsonl", "{\"id\":\"x\"}\n")}), log);
+    REQUIRE(empty.doc_count == 0);
+    REQUIRE(AnalyzerSettings::from_database(index.reader()).language == "english");
+
+    index.reopen();
+    IndexOptions options = options_for({dir.write("good.jsonl", kGoodJsonl)});
+    options.analyzer.language = "french";
+    options.analyzer_explicit = true;
+    IndexSummary summary;
+    REQUIRE_NOTHROW(summary = run_job(index.writer(), options, log));
+    CHECK(summary.doc_count == 3);
+    // The user named French and nothing was indexed in English: the index must say French,
+    // or the query side would stem with the wrong language.
+    CHECK(AnalyzerSettings::from_database(index.reader()).language == "french");
+}
+
+TEST_CASE("README.md and PROVENANCE.md in an input directory are skipped, not read",
+          "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    dir.write("corpus/reviews.jsonl", kGoodJsonl);
+    dir.write("corpus/README.md", "# About this folder\n\nThese are sample reviews.\n");
+    dir.write("corpus/PROVENANCE.md", "Written for the revsearch tests.\n");
+    std::ostringstream log;
+    const IndexSummary summary =
+        run_job(index.writer(), options_for({dir.file("corpus")}), log);
+    INFO("log:\n" << log.str());
+
+    CHECK(summary.files == 1);
+    CHECK(summary.skipped_files == 2);
+    CHECK(summary.read == 3);
+    CHECK(summary.rejected == 0);
+    CHECK(summary.doc_count == 3);
+    CHECK(summary.exit_code() == 0);
+    CHECK_THAT(log.str(), Catch::Contains("README.md: skipped"));
+    CHECK_THAT(log.str(), Catch::Contains("PROVENANCE.md: skipped"));
+}
+
+TEST_CASE("an index job commits in batches and ends with everything committed", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    std::string jsonl;
+    for (int i = 1; i <= 5; ++i) {
+        jsonl += R"({"id":"b)" + std::to_string(i) + R"(","title":"Batch","body":"Words number )" +
+                 std::to_string(i) + "\"}\n";
+    }
+    const std::string input = dir.write("batch.jsonl", jsonl);
+
+    SECTION("with batches of two records, readers see 2, then 4, then all 5 documents") {
+        IndexOptions options = options_for({input});
+        options.batch_records = 2;
+        CommitRecorder recorder(index.writer(), index);
+        std::ostringstream log;
+        const IndexSummary summary = run_job(recorder, options, log);
+        CHECK(summary.added == 5);
+        CHECK(recorder.seen_after_commit == std::vector<Xapian::doccount>{2, 4, 5});
+        CHECK(Xapian::Database(index.reader()).get_doccount() == 5);
+    }
+    SECTION("with a tiny byte budget, every record is committed on its own") {
+        IndexOptions options = options_for({input});
+        options.batch_bytes = 1;
+        CommitRecorder recorder(index.writer(), index);
+        std::ostringstream log;
+        (void)run_job(recorder, options, log);
+        CHECK(recorder.seen_after_commit == std::vector<Xapian::doccount>{1, 2, 3, 4, 5, 5});
+    }
+}
+
+TEST_CASE("an index job tags topics from the built-in lexicon", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write(
+        "topics.jsonl",
+        R"({"id":"t1","title":"After the Burnout","topics":["Gardening"],"body":"Daily meditation helped me rest."})"
+        "\n");
+
+    SECTION("lexicon topics are added after the record's own, as terms and stored data") {
+        std::ostringstream log;
+        (void)run_job(index.writer(), options_for({input}), log);
+        const auto review = stored_review(index.reader(), "t1");
+        REQUIRE(review);
+        REQUIRE_FALSE(review->topics.empty());
+        CHECK(review->topics.front() == "Gardening");
+        CHECK(contains(review->topics, "burnout"));
+        CHECK(contains(review->topics, "mindfulness"));
+        const auto terms = terms_of(index.reader(), "t1");
+        CHECK(contains(terms, "Kgardening"));
+        CHECK(contains(terms, "Kburnout"));
+        CHECK(contains(terms, "Kmindfulness"));
+    }
+    SECTION("with topic tagging off, only the record's own topics are kept") {
+        IndexOptions options = options_for({input});
+        options.tag_topics = false;
+        std::ostringstream log;
+        (void)run_job(index.writer(), options, log);
+        const auto terms = terms_of(index.reader(), "t1");
+        CHECK(contains(terms, "Kgardening"));
+        CHECK_FALSE(contains(terms, "Kburnout"));
+        CHECK_FALSE(contains(terms, "Kmindfulness"));
+    }
+}
+
+TEST_CASE("an index job refuses inputs that do not exist", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    std::ostringstream log;
+    CHECK_THROWS_AS(run_job(index.writer(), options_for({dir.file("missing.jsonl")}), log),
+                    UsageError);
+}
+
+TEST_CASE("an index job opens the on-disk database named in its options", "[indexer]") {
+    TempDir dir;
+    IndexOptions options = options_for({dir.write("good.jsonl", kGoodJsonl)});
+    options.db_path = dir.file("db");
+    std::ostringstream log;
+
+    SECTION("the database is created and holds the reviews") {
+        IndexJob job(options, log);
+        const IndexSummary summary = job.run();
+        CHECK(summary.doc_count == 3);
+        CHECK(Xapian::Database(options.db_path).get_doccount() == 3);
+    }
+    SECTION("a database another writer holds is refused with IndexError") {
+        const auto holder = open_database_writer(options.db_path);
+        IndexJob job(options, log);
+        CHECK_THROWS_AS(job.run(), IndexError);
+    }
+}

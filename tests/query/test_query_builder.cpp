@@ -1,0 +1,267 @@
+#include "query/query_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+#include <xapian.h>
+
+#include "common/analyzer.hpp"
+#include "common/error.hpp"
+#include "common/review.hpp"
+#include "common/schema.hpp"
+#include "indexer/document_builder.hpp"
+
+using namespace revsearch;
+using revsearch::query::highlight_terms;
+using revsearch::query::ParseMode;
+using revsearch::query::QueryBuilder;
+namespace s = revsearch::schema;
+
+namespace {
+
+std::set<std::string> terms_of(const Xapian::Query& q) {
+    return {q.get_unique_terms_begin(), q.get_unique_terms_end()};
+}
+
+/// An in-memory index of reviews that differ only in date and rating, to run range queries on.
+class RangeIndex {
+public:
+    RangeIndex() : db_(std::string(), Xapian::DB_BACKEND_INMEMORY) {
+        indexer::DocumentBuilder builder{AnalyzerSettings{}};
+        auto add = [&](const std::string& id, const std::string& date, std::optional<double> rating) {
+            Review r;
+            r.id = id;
+            r.body = "ranged review";
+            r.date = date;
+            r.rating = rating;
+            db_.add_document(builder.build(r));
+        };
+        add("d2014-12-31", "2014-12-31", 1);
+        add("d2015", "2015", 2);
+        add("d2015-03-02", "2015-03-02", 3);
+        add("d2016", "2016", 4);
+        add("d2016-06-30", "2016-06-30", 4.5);
+        add("d2016-07-01", "2016-07-01", 5);
+        add("d2017-01", "2017-01", 5.5);
+        add("undated", "", std::nullopt);
+        db_.commit();
+    }
+
+    [[nodiscard]] const Xapian::Database& db() const { return db_; }
+
+    /// The ids of every document matching `q`, sorted.
+    [[nodiscard]] std::vector<std::string> ids(const Xapian::Query& q) const {
+        Xapian::Enquire enquire(db_);
+        enquire.set_query(q);
+        std::vector<std::string> out;
+        const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            out.push_back(it.get_document().get_value(s::kIdSlot));
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+private:
+    Xapian::WritableDatabase db_;
+};
+
+using Ids = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("query fields map to the schema's terms", "[query]") {
+    const Analyzer analyzer;
+    const Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    QueryBuilder builder(analyzer, db);
+
+    SECTION("a word without a field searches body and title, stemmed") {
+        const auto terms = terms_of(builder.parse("gardening"));
+        CHECK(terms == std::set<std::string>{"garden", "Sgarden"});
+    }
+    SECTION("title: gives S terms") {
+        CHECK(terms_of(builder.parse("title:walking")) == std::set<std::string>{"Swalk"});
+    }
+    SECTION("body: gives unprefixed terms") {
+        CHECK(terms_of(builder.parse("body:walking")) == std::set<std::string>{"walk"});
+    }
+    SECTION("reviewer: gives A terms") {
+        CHECK(terms_of(builder.parse("reviewer:Hill")) == std::set<std::string>{"Ahill"});
+    }
+    SECTION("product: gives XP terms") {
+        CHECK(terms_of(builder.parse("product:kettle")) == std::set<std::string>{"XPkettl"});
+    }
+    SECTION("by: gives the exact reviewer term, normalised") {
+        CHECK(terms_of(builder.parse("by:\"Tamara   HILL\"")) ==
+              std::set<std::string>{"XAtamara hill"});
+    }
+    SECTION("category: gives the XC term, normalised") {
+        CHECK(terms_of(builder.parse("category:\"Stress Management\"")) ==
+              std::set<std::string>{"XCstress management"});
+    }
+    SECTION("id: gives the Q term with its case kept") {
+        CHECK(terms_of(builder.parse("id:Review-42")) == std::set<std::string>{"QReview-42"});
+    }
+    SECTION("a quoted phrase on a field stays a phrase of that field's terms") {
+        const Xapian::Query q = builder.parse("title:\"walking gardens\"");
+        CHECK(terms_of(q) == std::set<std::string>{"Swalk", "Sgarden"});
+        CHECK_THAT(q.get_description(), Catch::Contains("PHRASE"));
+    }
+    SECTION("empty text gives an empty query") { CHECK(builder.parse("").empty()); }
+}
+
+TEST_CASE("boolean query fields are normalised as the indexer normalises them", "[query]") {
+    const Analyzer analyzer;
+    const Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    QueryBuilder builder(analyzer, db);
+
+    SECTION("topic:\"Compassion Fatigue\" gives the K term \"Kcompassion fatigue\"") {
+        CHECK(terms_of(builder.parse("topic:\"Compassion Fatigue\"")) ==
+              std::set<std::string>{"Kcompassion fatigue"});
+    }
+    SECTION("the query's topic term equals the term a built document holds") {
+        Review r;
+        r.id = "x";
+        r.body = "words";
+        r.topics = {"compassion   fatigue"};
+        const Xapian::Document doc = indexer::DocumentBuilder{AnalyzerSettings{}}.build(r);
+        const std::string term = *terms_of(builder.parse("topic:\"COMPASSION Fatigue\"")).begin();
+        auto t = doc.termlist_begin();
+        t.skip_to(term);
+        REQUIRE(t != doc.termlist_end());
+        CHECK(*t == term);
+    }
+    SECTION("a boolean field filters without adding to the score") {
+        const Xapian::Query q = builder.parse("garden topic:grief");
+        CHECK_THAT(q.get_description(), Catch::Contains("FILTER"));
+    }
+}
+
+TEST_CASE("date ranges accept partial dates and open ends", "[query]") {
+    const Analyzer analyzer;
+    const RangeIndex index;
+    QueryBuilder builder(analyzer, index.db());
+
+    SECTION("date:2015..2016-06 is a value range from 20150000 to 20160630") {
+        const std::string d = builder.parse("date:2015..2016-06").get_description();
+        CHECK_THAT(d, Catch::Contains("VALUE_RANGE 0 20150000 20160630"));
+    }
+    SECTION("date:2015..2016-06 matches partial dates inside and full dates up to June 30") {
+        CHECK(index.ids(builder.parse("date:2015..2016-06")) ==
+              Ids{"d2015", "d2015-03-02", "d2016", "d2016-06-30"});
+    }
+    SECTION("an open upper end matches everything from the lower bound on") {
+        CHECK_THAT(builder.parse("date:2016..").get_description(),
+                   Catch::Contains("VALUE_GE 0 20160000"));
+        CHECK(index.ids(builder.parse("date:2016..")) ==
+              Ids{"d2016", "d2016-06-30", "d2016-07-01", "d2017-01"});
+    }
+    SECTION("an open lower end matches everything up to the end of the upper bound's period") {
+        CHECK_THAT(builder.parse("date:..2016-02").get_description(),
+                   Catch::Contains("VALUE_LE 0 20160229"));
+        CHECK(index.ids(builder.parse("date:..2015")) ==
+              Ids{"d2014-12-31", "d2015", "d2015-03-02"});
+    }
+    SECTION("full dates on both ends match inclusively") {
+        CHECK(index.ids(builder.parse("date:2014-12-31..2015-03-02")) ==
+              Ids{"d2014-12-31", "d2015", "d2015-03-02"});
+    }
+    SECTION("a bound that is not a date throws QueryError") {
+        CHECK_THROWS_AS(builder.parse("date:someday..2016"), QueryError);
+        CHECK_THROWS_AS(builder.parse("date:2016-13..2017"), QueryError);
+    }
+}
+
+TEST_CASE("rating ranges select by the rating as given", "[query]") {
+    const Analyzer analyzer;
+    const RangeIndex index;
+    QueryBuilder builder(analyzer, index.db());
+
+    SECTION("rating:4..5 matches ratings from 4 to 5 inclusive") {
+        CHECK(index.ids(builder.parse("rating:4..5")) == Ids{"d2016", "d2016-06-30", "d2016-07-01"});
+    }
+    SECTION("open rating ranges work") {
+        CHECK(index.ids(builder.parse("rating:5..")) == Ids{"d2016-07-01", "d2017-01"});
+        CHECK(index.ids(builder.parse("rating:..2")) == Ids{"d2014-12-31", "d2015"});
+    }
+    SECTION("ranges combine with words") {
+        CHECK(index.ids(builder.parse("ranged rating:4..4.5 date:2016..2016")) ==
+              Ids{"d2016", "d2016-06-30"});
+    }
+}
+
+TEST_CASE("malformed query syntax throws QueryError", "[query]") {
+    const Analyzer analyzer;
+    const Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    QueryBuilder builder(analyzer, db);
+
+    SECTION("a lone operator is refused") { CHECK_THROWS_AS(builder.parse("AND"), QueryError); }
+    SECTION("an operator without a right side is refused") {
+        CHECK_THROWS_AS(builder.parse("garden AND"), QueryError);
+    }
+    SECTION("the message starts with \"bad query:\"") {
+        CHECK_THROWS_WITH(builder.parse("OR"), Catch::StartsWith("bad query:"));
+    }
+}
+
+TEST_CASE("plain parsing turns any text into words", "[query]") {
+    const Analyzer analyzer;
+    const Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    QueryBuilder builder(analyzer, db);
+
+    SECTION("operators, brackets and stray quotes are words or nothing, never errors") {
+        Xapian::Query q;
+        REQUIRE_NOTHROW(q = builder.parse("AND ( foo ) OR\"", ParseMode::Plain));
+        const auto terms = terms_of(q);
+        CHECK(terms.count("and") == 1);
+        CHECK(terms.count("foo") == 1);
+        CHECK(terms.count("or") == 1);
+        CHECK(terms.count("Sfoo") == 1);
+        CHECK(std::none_of(terms.begin(), terms.end(), [](const std::string& t) {
+            return t.find_first_of("()\"") != std::string::npos;
+        }));
+    }
+    SECTION("field names are not fields in plain mode") {
+        const auto terms = terms_of(builder.parse("topic:grief", ParseMode::Plain));
+        CHECK(terms.count("Kgrief") == 0);
+        CHECK(terms.count("grief") == 1);
+        CHECK(terms.count("topic") == 1);
+    }
+}
+
+TEST_CASE("default AND makes every word required", "[query]") {
+    const Analyzer analyzer;
+    const Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    QueryBuilder builder(analyzer, db);
+    CHECK_THAT(builder.parse("garden kettle").get_description(), Catch::Contains(" OR "));
+    builder.set_default_and(true);
+    const std::string d = builder.parse("garden kettle").get_description();
+    CHECK_THAT(d, Catch::Contains(" AND "));
+}
+
+TEST_CASE("highlight terms are the text words without their field prefixes", "[query]") {
+    const Analyzer analyzer;
+    const Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    QueryBuilder builder(analyzer, db);
+
+    SECTION("S, A and XP prefixes are stripped and duplicates merged") {
+        const auto terms = highlight_terms(
+            builder.parse("gardening title:walking reviewer:hill product:kettle"));
+        CHECK(terms == std::vector<std::string>{"garden", "hill", "kettl", "walk"});
+    }
+    SECTION("K, Q, XC and XA filter terms are dropped") {
+        const auto terms = highlight_terms(builder.parse(
+            "gardening topic:grief id:R1 category:books by:\"mira okafor\""));
+        CHECK(terms == std::vector<std::string>{"garden"});
+    }
+    SECTION("a query of filters only has nothing to highlight") {
+        CHECK(highlight_terms(builder.parse("topic:grief category:books")).empty());
+    }
+    SECTION("phrase words are highlighted") {
+        CHECK(highlight_terms(builder.parse("\"compassion fatigue\"")) ==
+              std::vector<std::string>{"compass", "fatigu"});
+    }
+}
