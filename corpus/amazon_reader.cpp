@@ -1,6 +1,8 @@
 #include "corpus/amazon_reader.hpp"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/date.hpp"
 #include "common/text.hpp"
@@ -10,6 +12,19 @@ namespace revsearch::corpus {
 using json = nlohmann::ordered_json;
 
 namespace {
+
+/// Amazon's reviewTime is written "MM D, YYYY" ("09 1, 2016"), which date::parse does not
+/// read: there a leading number is a day. Other spellings go to date::parse.
+std::optional<std::string> parse_review_time(const std::string& s) {
+    int month = 0, day = 0, year = 0, used = 0;
+    if (std::sscanf(s.c_str(), "%d %d, %d%n", &month, &day, &year, &used) == 3 &&
+        static_cast<std::size_t>(used) == s.size()) {
+        char iso[32];
+        std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+        return date::parse(iso);  // refuses month 13 or 31 April
+    }
+    return date::parse(s);
+}
 
 bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t line_number,
                   Review& r, std::string& reason) {
@@ -57,7 +72,7 @@ bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t li
     if (const auto it = j.find("unixReviewTime"); it != j.end() && it->is_number_integer()) {
         r.date = date::from_unix_time(it->get<std::int64_t>());
     } else if (const auto t = j.find("reviewTime"); t != j.end() && t->is_string()) {
-        if (auto d = date::parse(t->get<std::string>())) r.date = *d;
+        if (auto d = parse_review_time(t->get<std::string>())) r.date = *d;
     }
     if (!r.has_text()) {
         reason = "nothing to index (no title and no body)";

@@ -2,8 +2,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <algorithm>
 #include <streambuf>
-#include <vector>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -37,28 +37,56 @@ ArchivePtr open_archive(const std::string& path, bool raw) {
     return a;
 }
 
-/// A streambuf reading the current entry's data from an open archive.
+/// A streambuf reading the current entry's data from an open archive, block by block as
+/// libarchive decodes them. archive_read_data() is not used: when a read spans two blocks and
+/// the second is damaged it drops the bytes already copied from the first, so a truncated file
+/// would lose up to a whole buffer of good records before the damage.
 class EntryBuffer : public std::streambuf {
 public:
-    explicit EntryBuffer(archive* a) : archive_(a), buffer_(kBlockBytes) {}
+    explicit EntryBuffer(archive* a) : archive_(a) {}
     const std::string& error() const noexcept { return error_; }
 
 protected:
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-        const la_ssize_t n = archive_read_data(archive_, buffer_.data(), buffer_.size());
-        if (n < 0) {
-            error_ = archive_error_string(archive_) ? archive_error_string(archive_) : "read error";
-            throw CorpusError("", 0, error_);
+        while (block_size_ == 0) {
+            const void* block = nullptr;
+            la_int64_t offset = 0;
+            const int rc = archive_read_data_block(archive_, &block, &block_size_, &offset);
+            if (rc == ARCHIVE_EOF) return traits_type::eof();
+            if (rc < ARCHIVE_WARN) {
+                block_size_ = 0;
+                const char* message = archive_error_string(archive_);
+                error_ = message != nullptr ? message : "read error";
+                throw CorpusError("", 0, error_);
+            }
+            block_ = static_cast<const char*>(block);
+            block_offset_ = offset;
         }
-        if (n == 0) return traits_type::eof();
-        setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
+        if (position_ < block_offset_) {  // a hole in a sparse member reads as zeros
+            const auto n = static_cast<std::size_t>(
+                std::min<la_int64_t>(block_offset_ - position_, kZeros.size()));
+            position_ += static_cast<la_int64_t>(n);
+            char* zeros = const_cast<char*>(kZeros.data());
+            setg(zeros, zeros, zeros + n);
+            return traits_type::to_int_type(*gptr());
+        }
+        // The get area is only read from, so libarchive's const block can back it.
+        char* data = const_cast<char*>(block_);
+        setg(data, data, data + block_size_);
+        position_ = block_offset_ + static_cast<la_int64_t>(block_size_);
+        block_size_ = 0;
         return traits_type::to_int_type(*gptr());
     }
 
 private:
+    static inline const std::string kZeros = std::string(64 * 1024, '\0');
+
     archive* archive_;
-    std::vector<char> buffer_;
+    const char* block_ = nullptr;
+    std::size_t block_size_ = 0;
+    la_int64_t block_offset_ = 0;
+    la_int64_t position_ = 0;
     std::string error_;
 };
 

@@ -41,6 +41,10 @@ void walk_directory(const fs::path& root, const fs::path& dir, std::vector<Input
     for (const fs::directory_entry& entry : entries) {
         const fs::path& p = entry.path();
         if (is_hidden(p)) continue;
+        if (entry.is_symlink(ec) && !fs::exists(entry.status(ec))) {
+            problems.push_back({p.string(), "unreadable file: a link to nothing"});
+            continue;
+        }
         if (entry.is_directory(ec)) {
             walk_directory(root, p, found, problems);
         } else if (entry.is_regular_file(ec)) {

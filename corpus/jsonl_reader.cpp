@@ -154,6 +154,13 @@ void JsonlReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (text::trim(line).empty()) continue;
         Review review;
+        if (max_record_bytes_ > 0 && line.size() > max_record_bytes_) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
+                                  "record larger than --max-record-bytes (" + std::to_string(line.size()) +
+                                      " > " + std::to_string(max_record_bytes_) + " bytes)",
+                                  text::truncate_utf8(text::repair_utf8(line.substr(0, 2048)), kRawBytes)});
+            continue;
+        }
         if (parse_line(line, info, line_number, review, reason)) {
             sink.on_review(std::move(review));
         } else {

@@ -15,6 +15,9 @@ namespace revsearch::corpus {
 /// cannot be parsed does not lose the record: the text is kept as extra `date_raw`.
 class JsonlReader : public Reader {
 public:
+    /// Lines longer than `max_record_bytes` are rejected unparsed (0: no limit).
+    explicit JsonlReader(std::size_t max_record_bytes = 0) : max_record_bytes_(max_record_bytes) {}
+
     void read(std::istream& in, const InputInfo& info, RecordSink& sink) override;
 
     /// Parses one line. Returns false and sets `reason` when the record must be rejected.
@@ -22,6 +25,9 @@ public:
     [[nodiscard]] static bool parse_line(const std::string& line, const InputInfo& info,
                                          std::size_t line_number, Review& out,
                                          std::string& reason);
+
+private:
+    std::size_t max_record_bytes_;
 };
 
 }  // namespace revsearch::corpus

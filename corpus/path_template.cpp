@@ -104,8 +104,9 @@ PathTemplate PathTemplate::aclimdb() {
 void PathTemplate::add_lookup(std::string_view spec) {
     const std::size_t eq = spec.find('=');
     const std::size_t hash = spec.rfind('#');
-    if (eq == std::string_view::npos || hash == std::string_view::npos || hash < eq ||
-        spec.size() < hash + 3 || spec[hash + 1] != '{' || spec.back() != '}') {
+    // A field, a file and a placeholder are all required: an empty one would never match.
+    if (eq == std::string_view::npos || eq == 0 || hash == std::string_view::npos ||
+        hash <= eq + 1 || spec.size() < hash + 4 || spec[hash + 1] != '{' || spec.back() != '}') {
         throw UsageError("bad lookup '" + std::string(spec) + "' (expected field=file#{field})");
     }
     lookups_.push_back(Lookup{std::string(spec.substr(0, eq)),

@@ -86,7 +86,7 @@ std::unique_ptr<Reader> make_reader(Format format) {
 
 std::unique_ptr<Reader> make_reader(Format format, const ReaderContext& context) {
     switch (format) {
-        case Format::Jsonl: return std::make_unique<JsonlReader>();
+        case Format::Jsonl: return std::make_unique<JsonlReader>(context.max_record_bytes);
         case Format::Page: return std::make_unique<PageReader>();
         case Format::Amazon: return std::make_unique<AmazonReader>();
         case Format::Review: return std::make_unique<ReviewXmlReader>();

@@ -1,7 +1,5 @@
 #include "corpus/text_reader.hpp"
 
-#include <iterator>
-
 #include "common/error.hpp"
 #include "common/text.hpp"
 
@@ -21,14 +19,24 @@ std::string paragraphs(std::string_view raw) {
         }
         out += raw[i];
     }
-    // Paragraphs are separated by one blank line; lines inside a paragraph are joined.
-    std::string body;
+    // Paragraphs are separated by blank lines (or `<br /><br />`); the lines inside one are
+    // joined, since line breaks in plain text reviews are mostly hard wraps.
+    std::string body, paragraph;
+    auto flush = [&]() {
+        if (paragraph.empty()) return;
+        if (!body.empty()) body += "\n\n";
+        body += paragraph;
+        paragraph.clear();
+    };
     for (const std::string& block : text::split(out, '\n')) {
         const std::string line = text::collapse_spaces(block);
-        if (line.empty()) continue;
-        if (!body.empty()) body += "\n\n";
-        body += line;
+        if (line.empty()) {
+            flush();
+        } else {
+            paragraph += (paragraph.empty() ? "" : " ") + line;
+        }
     }
+    flush();
     return body;
 }
 
@@ -49,7 +57,13 @@ bool TextReader::looks_like_prose(std::string_view head) {
 }
 
 void TextReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) {
-    const std::string raw{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    // istream::read, unlike istreambuf_iterator, turns a decompression error thrown by the
+    // stream buffer into badbit, so the walker can report the damage for the whole file.
+    std::string raw;
+    char chunk[64 * 1024];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+        raw.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
     if (in.bad()) return;  // the walker reports the read error for the whole file
     if (!text::is_valid_utf8(raw)) {
         sink.on_reject(Reject{info.display, "invalid UTF-8", text::truncate_utf8(text::repair_utf8(raw), 1024)});

@@ -1,6 +1,7 @@
 #include "corpus/walker.hpp"
 
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <streambuf>
 
@@ -21,10 +22,19 @@ public:
         setg(head_.data(), head_.data(), head_.data() + head_.size());
     }
 
+    /// True when the underlying stream threw (corrupt compressed data), as opposed to a reader.
+    [[nodiscard]] bool failed() const noexcept { return failed_; }
+
 protected:
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-        const std::streamsize n = rest_->sgetn(buffer_, sizeof buffer_);
+        std::streamsize n = 0;
+        try {
+            n = rest_->sgetn(buffer_, sizeof buffer_);
+        } catch (...) {
+            failed_ = true;
+            throw;
+        }
         if (n <= 0) return traits_type::eof();
         setg(buffer_, buffer_, buffer_ + n);
         return traits_type::to_int_type(*gptr());
@@ -34,6 +44,7 @@ private:
     std::string head_;
     std::streambuf* rest_;
     char buffer_[64 * 1024];
+    bool failed_ = false;
 };
 
 std::string read_some(std::istream& in, std::size_t n) {
@@ -56,6 +67,16 @@ std::string without_compression_suffix(const std::string& path) {
 bool is_aclimdb_name(const std::string& path) {
     static const std::regex re(R"((^|/)\d+_\d+\.txt$)");
     return std::regex_search(path, re);
+}
+
+/// A CorpusError's reason without the "file:line: " its message starts with. The reject names
+/// the file already, and rejects are counted by reason, so the reason must not vary with it.
+std::string reason_of(const CorpusError& e) {
+    const std::string what = e.what();
+    std::string prefix = e.file();
+    if (e.line() > 0) prefix += ":" + std::to_string(e.line());
+    prefix += ": ";
+    return text::starts_with(what, prefix) ? what.substr(prefix.size()) : what;
 }
 
 std::string basename_of(const std::string& path) {
@@ -111,7 +132,17 @@ void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t
     try {
         make_reader(format, context)->read(in, info, sink);
     } catch (const CorpusError& e) {
-        sink.on_reject(Reject{info.display, e.what(), ""});
+        // A reader that reads the buffer directly (istreambuf_iterator) lets a decompression
+        // error through instead of setting badbit; it is the input's damage, which the caller
+        // reports once for the whole file or archive, not a bad record.
+        if (chain.failed()) {
+            raw.setstate(std::ios::badbit);
+            observer.on_read(info.display, format, size);
+            return;
+        }
+        const std::string where =
+            e.line() > 0 ? info.display + ":" + std::to_string(e.line()) : info.display;
+        sink.on_reject(Reject{where, reason_of(e), ""});
     }
     if (in.bad()) raw.setstate(std::ios::badbit);
     observer.on_read(info.display, format, size);
@@ -130,7 +161,17 @@ void Walker::walk(const InputFile& file, RecordSink& sink, WalkObserver& observe
             if (in->bad()) sink.on_reject(Reject{file.info.display, "read error", ""});
             return;
         }
-        DecompressingStream in(file.path);
+        // The magic number said compressed, so a stream that cannot even start is damaged
+        // data (a file cut off inside its first block), not an unreadable file.
+        std::unique_ptr<DecompressingStream> opened;
+        try {
+            opened = std::make_unique<DecompressingStream>(file.path);
+        } catch (const CorpusError& e) {
+            sink.on_reject(Reject{file.info.display,
+                                  "truncated or corrupt compressed data: " + reason_of(e), ""});
+            return;
+        }
+        DecompressingStream& in = *opened;
         read_stream(in, file.info, 0, sink, observer);
         if (in.bad()) {
             sink.on_reject(Reject{file.info.display,
@@ -139,7 +180,7 @@ void Walker::walk(const InputFile& file, RecordSink& sink, WalkObserver& observe
                                   ""});
         }
     } catch (const CorpusError& e) {
-        sink.on_reject(Reject{file.info.display, "unreadable file: " + std::string(e.what()), ""});
+        sink.on_reject(Reject{file.info.display, "unreadable file: " + reason_of(e), ""});
     }
 }
 
@@ -175,7 +216,12 @@ void Walker::preload_side_files(const InputFile& file, const PathTemplate& path_
 void Walker::walk_archive(const InputFile& file, RecordSink& sink, WalkObserver& observer) {
     try {
         const PathTemplate& lookups_from = options_.path_template ? *options_.path_template : aclimdb_;
-        preload_side_files(file, lookups_from);
+        try {
+            preload_side_files(file, lookups_from);
+        } catch (const CorpusError&) {
+            // Damage found while looking for lookup tables is met again, and reported, by the
+            // pass below, which first reads the members before it.
+        }
         for_each_entry(file.path, [&](ArchiveEntry& entry) {
             InputInfo info;
             info.display = file.info.display + "!/" + entry.path;
@@ -184,7 +230,12 @@ void Walker::walk_archive(const InputFile& file, RecordSink& sink, WalkObserver&
             read_stream(entry.data, info, entry.size, sink, observer);
         });
     } catch (const CorpusError& e) {
-        sink.on_reject(Reject{file.info.display, "corrupt archive: " + std::string(e.what()), ""});
+        const std::string reason = reason_of(e);
+        sink.on_reject(Reject{file.info.display,
+                              text::starts_with(reason, "corrupt archive")
+                                  ? reason
+                                  : "corrupt archive: " + reason,
+                              ""});
     }
 }
 

@@ -331,7 +331,8 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
             continue;
         }
         const std::uint64_t skip = same && summary.resumed ? known->second.records : 0;
-        sources[file.info.display] = SourceState{file.size, mtime, 0, false};
+        // The records an interrupted run committed stay counted as done.
+        sources[file.info.display] = SourceState{file.size, mtime, skip, false};
         sink.begin_file(file.info.display, skip);
         walker.walk(file, sink, observer);
         sink.end_file();

@@ -1,12 +1,15 @@
 #include "query/cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <fstream>
 #include <iostream>
 #include <xapian.h>
 
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
+#include "common/text.hpp"
+#include "query/batch.hpp"
 #include "query/repl.hpp"
 #include "query/stats.hpp"
 
@@ -30,6 +33,8 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     cli::DatabaseOptions db;
     std::vector<std::string> words;
     std::string format = "text", highlight, sort = "relevance", parse = "syntax";
+    std::string weighting = "bm25", field_weights, prf, synonyms, facets;
+    double k1 = -1, b = -1;
 
     po::options_description general("Options");
     general.add_options()("help,h", "show this help")("version", "show the version");
@@ -41,8 +46,26 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "and", po::bool_switch(&o.request.default_and), "require every word (default: any word, ranked)")(
         "parse", po::value(&parse)->default_value(parse),
         "syntax (the query language) or plain (words only)")(
-        "k1", po::value(&o.request.bm25.k1)->default_value(o.request.bm25.k1), "BM25 k1")(
-        "b", po::value(&o.request.bm25.b)->default_value(o.request.bm25.b), "BM25 b")(
+        "weighting", po::value(&weighting)->default_value(weighting),
+        "ranking: bm25, bm25+, lm, pl2, dph, tfidf or bm25std, with parameters as "
+        "SCHEME:name=value,... (see README)")(
+        "k1", po::value(&k1), "BM25 k1 (shorthand for --weighting bm25:k1=...)")(
+        "b", po::value(&b), "BM25 b")(
+        "field-weight", po::value(&field_weights),
+        "weigh text fields at query time, e.g. title=2,body=1")(
+        "prf", po::value(&prf), "pseudo-relevance feedback (RM3): DOCS:TERMS[:WEIGHT]")(
+        "like", po::value(&o.request.like_id), "reviews like the review with this id")(
+        "facets", po::value(&facets), "count matches by topic, reviewer, category, year, rating")(
+        "facet-limit", po::value(&o.request.facet_limit)->default_value(o.request.facet_limit),
+        "values shown per facet")(
+        "explain", po::bool_switch(&o.request.explain), "show each term's part in each score")(
+        "synonyms", po::value(&synonyms), "expand query words with groups from this file")(
+        "no-suggest", "do not suggest spelling corrections")(
+        "queries", po::value(&o.queries_file),
+        "batch: run every query of this file (TREC topics, SMART, or qid<TAB>text) as a TREC run")(
+        "number-by-position", po::bool_switch(&o.number_by_position),
+        "batch: number SMART queries 1, 2, ... by position (Cranfield's judgments do)")(
+        "manifest", po::bool_switch(&o.manifest), "batch: start the run with the manifest as # lines")(
         "format", po::value(&format)->default_value(format), "text, json or trec")(
         "highlight", po::value(&highlight),
         "ansi, html, plain or none (default: ansi on a terminal; html for json; plain otherwise)")(
@@ -79,6 +102,31 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     o.db_path = db.path;
     for (const auto& w : words) o.request.query += (o.request.query.empty() ? "" : " ") + w;
     o.request.sort = parse_sort(sort);
+    o.request.weighting = WeightingSpec::parse(weighting);
+    if (k1 >= 0 || b >= 0) {
+        if (o.request.weighting.scheme != "bm25" && o.request.weighting.scheme != "bm25+" &&
+            o.request.weighting.scheme != "bm25std") {
+            throw UsageError("--k1 and --b apply to bm25, bm25+ and bm25std");
+        }
+        if (k1 >= 0) o.request.weighting.params["k1"] = k1;
+        if (b >= 0) {
+            if (b > 1) throw UsageError("BM25 needs 0 <= b <= 1");
+            o.request.weighting.params["b"] = b;
+        }
+    }
+    if (!field_weights.empty()) o.request.field_weights = parse_field_weights(field_weights);
+    if (!prf.empty()) o.request.prf = PrfParams::parse(prf);
+    if (!facets.empty()) {
+        for (const std::string& f : text::split(facets, ',')) {
+            if (!f.empty()) o.request.facets.push_back(text::trim(f));
+        }
+    }
+    if (!synonyms.empty()) o.request.synonyms = std::make_shared<SynonymTable>(SynonymTable::load(synonyms));
+    o.request.suggest = vm.count("no-suggest") == 0;
+    const bool batch = !o.queries_file.empty();
+    if (batch && vm["parse"].defaulted()) parse = "plain";  // test collections are free text
+    if (batch && vm["top"].defaulted()) o.request.k = 1000;
+    if (batch && vm["format"].defaulted()) format = "trec";
     if (parse == "plain") {
         o.request.parse = ParseMode::Plain;
     } else if (parse != "syntax") {
@@ -86,9 +134,6 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     }
     o.request.snippets = vm.count("no-snippets") == 0;
     if (o.request.k == 0 || o.request.k > 100000) throw UsageError("--top must be 1 to 100000");
-    if (o.request.bm25.k1 < 0 || o.request.bm25.b < 0 || o.request.bm25.b > 1) {
-        throw UsageError("BM25 needs k1 >= 0 and 0 <= b <= 1");
-    }
     o.print.format = parse_output_format(format);
     o.highlight_given = !highlight.empty();
     if (o.highlight_given) {
@@ -113,10 +158,23 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
             print_stats(out, searcher.database(), o->print.format);
             return static_cast<int>(ExitCode::Ok);
         }
+        if (!o->queries_file.empty()) {
+            std::ifstream topics_in(o->queries_file);
+            if (!topics_in) throw UsageError("cannot read queries file " + o->queries_file);
+            const auto topics = read_topics(topics_in, o->queries_file, o->number_by_position);
+            if (o->manifest) out << run_manifest(searcher, o->request);
+            const bool show = &err == &std::cerr && cli::is_terminal(2);
+            run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr);
+            return static_cast<int>(ExitCode::Ok);
+        }
         const bool repl = o->repl || (o->request.query.empty() && in_terminal);
         if (!repl) {
             if (o->request.query.empty()) throw UsageError("no query given (see --help, or use --repl)");
-            print_results(out, searcher.search(o->request), o->print);
+            const SearchResult result = searcher.search(o->request);
+            print_results(out, result, o->print);
+            if (!result.suggestion.empty() && o->print.format != OutputFormat::Text) {
+                err << "did you mean: " << result.suggestion << '\n';
+            }
             return static_cast<int>(ExitCode::Ok);
         }
         // Piped input gets no prompt and no colour, so scripts read clean output.

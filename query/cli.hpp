@@ -18,6 +18,9 @@ struct QueryOptions {
     bool repl = false;          ///< --repl, or no query given on a terminal
     bool highlight_given = false;
     bool stats = false;         ///< --stats: describe the index instead of searching
+    std::string queries_file;   ///< --queries: batch mode, a TREC run out
+    bool number_by_position = false;
+    bool manifest = false;      ///< --manifest: the run starts with the manifest as comments
 };
 
 /// Parses argv. Returns nullopt when the command was informational (--help, --version) and

@@ -1,5 +1,6 @@
 #include "query/printer.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,24 @@ json hit_json(const Hit& hit, Highlight highlight) {
     j["product"] = r.product;
     j["url"] = r.url;
     j["snippet"] = render(hit.snippet, highlight);
+    if (!hit.explanation.empty() || hit.unexplained != 0) {
+        json parts = json::array();
+        for (const auto& c : hit.explanation) {
+            parts.push_back({{"field", c.field}, {"term", c.term}, {"weight", c.weight}});
+        }
+        j["explain"] = {{"terms", parts}, {"unexplained", hit.unexplained}};
+    }
     return j;
+}
+
+json facets_json(const SearchResult& result) {
+    json facets = json::object();
+    for (const Facet& f : result.facets) {
+        json values = json::array();
+        for (const auto& [value, count] : f.values) values.push_back({{"value", value}, {"count", count}});
+        facets[f.name] = values;
+    }
+    return facets;
 }
 
 void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
@@ -53,6 +71,14 @@ void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
     out << "   " << dim(join(meta, " | "), o.color) << '\n';
     if (!r.topics.empty()) out << "   topics: " << join(r.topics, ", ") << '\n';
     if (!hit.snippet.empty()) out << "   " << render(hit.snippet, o.highlight) << '\n';
+    if (!hit.explanation.empty()) {
+        out << "   explain:";
+        for (const auto& c : hit.explanation) {
+            out << ' ' << c.field << ':' << c.term << '=' << format_number(c.weight, 4);
+        }
+        if (std::abs(hit.unexplained) > 1e-9) out << " other=" << format_number(hit.unexplained, 6);
+        out << '\n';
+    }
     out << '\n';
 }
 
@@ -80,6 +106,8 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
     switch (o.format) {
         case OutputFormat::Text:
             for (const Hit& hit : result.hits) print_text_hit(out, hit, o);
+            if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << "\n\n";
+            if (!result.expansion.empty()) out << dim("expanded with: " + join(result.expansion, " "), o.color) << "\n\n";
             if (result.hits.empty()) {
                 out << "no results\n";
             } else {
@@ -89,11 +117,22 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
                            o.color)
                     << '\n';
             }
+            for (const Facet& f : result.facets) {
+                out << f.name << ":";
+                for (const auto& [value, count] : f.values) out << "  " << value << " (" << count << ")";
+                out << '\n';
+            }
             break;
         case OutputFormat::Json:
             for (const Hit& hit : result.hits) {
                 out << hit_json(hit, o.highlight).dump(-1, ' ', false, json::error_handler_t::replace)
                     << '\n';
+            }
+            // One closing object when facets were asked for, after the hits.
+            if (!result.facets.empty()) {
+                json summary = {{"estimated", result.estimated}, {"facets", facets_json(result)}};
+                if (!result.suggestion.empty()) summary["suggestion"] = result.suggestion;
+                out << summary.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
             }
             break;
         case OutputFormat::Trec:

@@ -32,31 +32,6 @@ public:
     }
 };
 
-/// `date:2015..2016-06`: partial dates on either end, open ends allowed (`date:2015..`).
-/// Xapian's DateRangeProcessor rejects mixed precision, so this applies common/date.hpp's rule:
-/// a partial lower bound starts its period and a partial upper bound ends it.
-class PartialDateRangeProcessor : public Xapian::RangeProcessor {
-public:
-    PartialDateRangeProcessor() : Xapian::RangeProcessor(s::kDateSlot, "date:") {}
-
-    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
-        std::optional<std::string> lo, hi;
-        if (!begin.empty() && !(lo = date::parse(begin))) {
-            throw QueryError("not a date: '" + begin + "' (use YYYY, YYYY-MM or YYYY-MM-DD)");
-        }
-        if (!end.empty() && !(hi = date::parse(end))) {
-            throw QueryError("not a date: '" + end + "' (use YYYY, YYYY-MM or YYYY-MM-DD)");
-        }
-        if (lo && hi) {
-            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, date::lower_bound_key(*lo),
-                                 date::upper_bound_key(*hi));
-        }
-        if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, date::lower_bound_key(*lo));
-        if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, date::upper_bound_key(*hi));
-        return Xapian::Query::MatchAll;
-    }
-};
-
 /// Strips characters that QueryParser would read as syntax, for ParseMode::Plain.
 std::string plain_words(std::string_view text) {
     std::string out;
@@ -71,32 +46,66 @@ std::string plain_words(std::string_view text) {
 
 }  // namespace
 
+/// `date:2015..2016-06`: partial dates on either end, open ends allowed (`date:2015..`).
+/// Xapian's DateRangeProcessor rejects mixed precision, so this applies common/date.hpp's rule:
+/// a partial lower bound starts its period and a partial upper bound ends it.
+class PartialDateRangeProcessor : public Xapian::RangeProcessor {
+public:
+    PartialDateRangeProcessor() : Xapian::RangeProcessor(s::kDateSlot, "date:") {}
+
+    /// The last bad bound seen, for the error message (exceptions must not unwind through
+    /// Xapian's generated parser, so a bad date returns OP_INVALID and is reported after).
+    std::string error;
+
+    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+        std::optional<std::string> lo, hi;
+        for (const auto* bound : {&begin, &end}) {
+            if (!bound->empty() && !date::parse(*bound)) {
+                error = "not a date: '" + *bound + "' (use YYYY, YYYY-MM or YYYY-MM-DD)";
+                return Xapian::Query(Xapian::Query::OP_INVALID);
+            }
+        }
+        if (!begin.empty()) lo = date::parse(begin);
+        if (!end.empty()) hi = date::parse(end);
+        if (lo && hi) {
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, date::lower_bound_key(*lo),
+                                 date::upper_bound_key(*hi));
+        }
+        if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, date::lower_bound_key(*lo));
+        if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, date::upper_bound_key(*hi));
+        return Xapian::Query::MatchAll;
+    }
+};
+
+
 QueryBuilder::QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db)
-    : analyzer_(analyzer) {
-    parser_.set_database(db);
-    configure();
+    : analyzer_(analyzer), db_(db) {
+    configure(parser_, "");
 }
 
-void QueryBuilder::configure() {
-    analyzer_.configure(parser_);
-    parser_.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                              Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_field) const {
+    parser.set_database(db_);
+    analyzer_.configure(parser);
+    parser.set_max_expansion(1000, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
     for (const s::Field& field : s::kFields) {
         const std::string name(field.name);
-        const std::string prefix(field.prefix);
         if (field.kind == s::FieldKind::Text) {
-            parser_.add_prefix(name, prefix);
-            if (field.in_default) parser_.add_prefix("", prefix);
+            const bool on = only_field.empty() || only_field == field.name;
+            const std::string prefix = (on ? "" : std::string(kDisabledFieldPrefix)) + std::string(field.prefix);
+            parser.add_prefix(name, prefix);
+            if (field.in_default) parser.add_prefix("", prefix);
             continue;
         }
         Xapian::FieldProcessor* proc = field.prefix == s::kIdPrefix
                                            ? static_cast<Xapian::FieldProcessor*>(new IdFieldProcessor)
-                                           : new BooleanFieldProcessor(prefix);
-        parser_.add_boolean_prefix(name, proc->release());
+                                           : new BooleanFieldProcessor(std::string(field.prefix));
+        parser.add_boolean_prefix(name, proc->release());
     }
-    parser_.add_rangeprocessor((new PartialDateRangeProcessor)->release());
-    parser_.add_rangeprocessor(
-        (new Xapian::NumberRangeProcessor(s::kRatingSlot, "rating:"))->release());
+    auto* dates = new PartialDateRangeProcessor;
+    date_processors_[&parser] = dates;
+    parser.add_rangeprocessor(dates->release());
+    parser.add_rangeprocessor((new Xapian::NumberRangeProcessor(s::kRatingSlot, "rating:"))->release());
 }
 
 void QueryBuilder::set_default_and(bool on) {
@@ -104,17 +113,52 @@ void QueryBuilder::set_default_and(bool on) {
     parser_.set_default_op(on ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
 }
 
-Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode) {
+Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_view text,
+                                       ParseMode mode, unsigned extra_flags) const {
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                           Xapian::QueryParser::FLAG_PURE_NOT;
+                           Xapian::QueryParser::FLAG_PURE_NOT | extra_flags;
+    auto* dates = date_processors_.count(&parser) ? date_processors_.at(&parser) : nullptr;
+    if (dates != nullptr) dates->error.clear();
     try {
-        if (mode == ParseMode::Plain) return parser_.parse_query(plain_words(text), 0);
-        return parser_.parse_query(std::string(text), flags);
+        if (mode == ParseMode::Plain) return parser.parse_query(plain_words(text), extra_flags);
+        return parser.parse_query(std::string(text), flags);
     } catch (const Xapian::QueryParserError& e) {
+        if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
         throw QueryError(e.get_msg());
     } catch (const Xapian::InvalidArgumentError& e) {
         throw QueryError(e.get_msg());
+    }
+}
+
+Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode) {
+    return run_parser(parser_, text, mode);
+}
+
+Xapian::Query QueryBuilder::parse_field_only(std::string_view text, ParseMode mode,
+                                             std::string_view field) {
+    Xapian::QueryParser parser;
+    configure(parser, field);
+    const Xapian::Query q = run_parser(parser, text, mode);
+    date_processors_.erase(&parser);
+    return q;
+}
+
+std::string QueryBuilder::suggest(std::string_view text) {
+    try {
+        Xapian::QueryParser parser;
+        configure(parser, "");
+        struct Forget {
+            std::map<const Xapian::QueryParser*, PartialDateRangeProcessor*>& map;
+            const Xapian::QueryParser* key;
+            ~Forget() { map.erase(key); }
+        } forget{date_processors_, &parser};
+        (void)run_parser(parser, text, ParseMode::Syntax, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        return parser.get_corrected_query_string();
+    } catch (const Error&) {
+        return {};
+    } catch (const Xapian::Error&) {
+        return {};
     }
 }
 

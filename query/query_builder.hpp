@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,27 +18,48 @@ enum class ParseMode {
     Plain,   ///< words only: punctuation and operators are just text (for test collections)
 };
 
+class PartialDateRangeProcessor;
+
 /// Turns query text into a Xapian::Query by the schema, with the index's own analyzer, so
 /// query terms are exactly the terms the indexer wrote. Not thread-safe: one per thread.
 class QueryBuilder {
 public:
-    /// `analyzer` and `db` must outlive the builder (the db gives wildcard expansion).
+    /// `analyzer` must outlive the builder; `db` (a handle) gives wildcard expansion and spelling.
     QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db);
 
     /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax or an invalid
     /// range. Empty text gives an empty query, which matches nothing.
     [[nodiscard]] Xapian::Query parse(std::string_view text, ParseMode mode = ParseMode::Syntax);
 
+    /// Parses `text` for scoring one text field only: that field's words are real terms, the
+    /// other text fields' words get a prefix no term has, and filters and ranges stay. Used
+    /// to weight fields at query time. Default operator OR. Throws QueryError.
+    [[nodiscard]] Xapian::Query parse_field_only(std::string_view text, ParseMode mode,
+                                                 std::string_view field);
+
+    /// "Did you mean": the query with misspelt words corrected from the index's spelling
+    /// data, or empty when nothing needs correcting or the index has no spelling data.
+    [[nodiscard]] std::string suggest(std::string_view text);
+
     /// Makes terms without an operator all required (AND) instead of any (OR, the default).
     void set_default_and(bool on);
 
 private:
-    void configure();
+    /// Configures a parser by the schema. With `only_field`, other text fields are disabled.
+    void configure(Xapian::QueryParser& parser, std::string_view only_field) const;
+    [[nodiscard]] Xapian::Query run_parser(Xapian::QueryParser& parser, std::string_view text,
+                                           ParseMode mode, unsigned extra_flags = 0) const;
 
     const Analyzer& analyzer_;
+    Xapian::Database db_;  // a handle: copies share the database
+    // The date range processor of each live parser, to report its errors.
+    mutable std::map<const Xapian::QueryParser*, PartialDateRangeProcessor*> date_processors_;
     Xapian::QueryParser parser_;
     bool default_and_ = false;
 };
+
+/// The prefix that scoring parses give to disabled fields: no indexed term starts with it.
+inline constexpr std::string_view kDisabledFieldPrefix = "XZOFF";
 
 /// The query terms a snippet should highlight: the analysed words of the text fields, with
 /// their field prefixes taken off. Boolean filter terms are left out.

@@ -1,10 +1,15 @@
 #include "query/searcher.hpp"
 
-#include <xapian.h>
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
+#include "common/stopwords.hpp"
+#include "common/text.hpp"
 #include "query/highlighter.hpp"
+#include "query/printer.hpp"
 
 namespace revsearch::query {
 
@@ -24,6 +29,48 @@ Xapian::Database open_database(const std::string& path) {
 
 constexpr int kMaxReopens = 5;
 
+/// The text field a term belongs to, by its prefix ("" for boolean and unknown prefixes).
+const s::Field* field_of(const std::string& term) {
+    const unsigned char first = term.empty() ? 0 : static_cast<unsigned char>(term[0]);
+    if (!(first >= 'A' && first <= 'Z')) return &s::kFields[0];  // body: unprefixed
+    const s::Field* best = nullptr;
+    for (const s::Field& f : s::kFields) {
+        if (f.prefix.empty() || term.compare(0, f.prefix.size(), f.prefix) != 0) continue;
+        if (term.size() > f.prefix.size()) {
+            const unsigned char next = static_cast<unsigned char>(term[f.prefix.size()]);
+            if (next >= 'A' && next <= 'Z') continue;  // a longer prefix
+        }
+        if (best == nullptr || f.prefix.size() > best->prefix.size()) best = &f;
+    }
+    return best;
+}
+
+bool is_text_term(const std::string& term) {
+    const s::Field* f = field_of(term);
+    return f != nullptr && f->kind == s::FieldKind::Text;
+}
+
+/// A stem worth adding by feedback: a word (not a number), not a stop word.
+bool useful_expansion(const std::string& stem, const Analyzer& analyzer) {
+    if (stem.size() < 2) return false;
+    bool has_letter = false;
+    for (unsigned char c : stem) has_letter = has_letter || std::isalpha(c) || c >= 0x80;
+    if (!has_letter || analyzer.is_stopword(stem)) return false;
+    if (analyzer.settings().language == "english") {
+        for (auto w : kEnglishStopwords) {
+            if (analyzer.term(w) == stem) return false;
+        }
+    }
+    return true;
+}
+
+/// A default-field query for one analysed stem: the stem in the body or the title.
+Xapian::Query default_field_term(const std::string& stem) {
+    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(stem),
+                         Xapian::Query(std::string(s::kTitlePrefix) + stem));
+}
+
+
 }  // namespace
 
 SortOrder parse_sort(std::string_view name) {
@@ -31,6 +78,45 @@ SortOrder parse_sort(std::string_view name) {
     if (name == "date") return SortOrder::Date;
     if (name == "rating") return SortOrder::Rating;
     throw UsageError("--sort takes relevance, date or rating, not '" + std::string(name) + "'");
+}
+
+PrfParams PrfParams::parse(std::string_view spec) {
+    PrfParams p;
+    const auto parts = text::split(spec, ':');
+    auto number = [&](const std::string& s, const char* what) {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || *end != '\0' || v < 0) {
+            throw UsageError("--prf takes DOCS:TERMS[:WEIGHT], bad " + std::string(what) + " '" + s + "'");
+        }
+        return v;
+    };
+    if (parts.size() < 2 || parts.size() > 3) throw UsageError("--prf takes DOCS:TERMS[:WEIGHT]");
+    p.docs = static_cast<std::size_t>(number(parts[0], "DOCS"));
+    p.terms = static_cast<std::size_t>(number(parts[1], "TERMS"));
+    if (parts.size() == 3) p.weight = number(parts[2], "WEIGHT");
+    if (p.weight > 1) throw UsageError("--prf WEIGHT is between 0 and 1");
+    return p;
+}
+
+std::map<std::string, double> parse_field_weights(std::string_view spec) {
+    std::map<std::string, double> weights;
+    for (const std::string& item : text::split(spec, ',')) {
+        if (item.empty()) continue;
+        const std::size_t eq = item.find('=');
+        const std::string name = item.substr(0, eq);
+        bool text_field = false;
+        for (const s::Field& f : s::kFields) text_field = text_field || (f.name == name && f.kind == s::FieldKind::Text);
+        char* end = nullptr;
+        const std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+        const double w = std::strtod(value.c_str(), &end);
+        if (!text_field || value.empty() || *end != '\0' || w < 0) {
+            throw UsageError("--field-weight takes text fields (body, title, reviewer, product) with "
+                             "weights, e.g. title=2,body=1; not '" + item + "'");
+        }
+        weights[name] = w;
+    }
+    return weights;
 }
 
 Searcher::Searcher(const std::string& path)
@@ -56,17 +142,155 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
 }
 
-SearchResult Searcher::search_once(const SearchRequest& request) {
+Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::string& text,
+                                       std::map<std::string, double>& factors) {
     builder_.set_default_and(request.default_and);
-    const Xapian::Query query = builder_.parse(request.query, request.parse);
+    Xapian::Query matching = builder_.parse(text, request.parse);
+    bool weighted = false;
+    for (const auto& [field, w] : request.field_weights) weighted = weighted || w != 1.0;
+    if (!weighted) {
+        for (auto it = matching.get_unique_terms_begin(); it != matching.get_unique_terms_end(); ++it) {
+            if (is_text_term(*it)) factors[*it] = 1.0;
+        }
+        return matching;
+    }
+    // Scoring: one parse per text field, in which only that field's words are real terms,
+    // scaled by the field's weight. Matching: the normal parse, weighted 0, decides which
+    // documents qualify (so `a AND b` may match a in the title and b in the body).
+    std::vector<Xapian::Query> scoring;
+    for (const s::Field& field : s::kFields) {
+        if (field.kind != s::FieldKind::Text) continue;
+        if (!field.in_default && text.find(std::string(field.name) + ":") == std::string::npos) continue;
+        const auto it = request.field_weights.find(std::string(field.name));
+        const double w = it == request.field_weights.end() ? 1.0 : it->second;
+        const Xapian::Query q = builder_.parse_field_only(text, request.parse, field.name);
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+            if (is_text_term(*t)) factors[*t] = w;
+        }
+        scoring.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, w);
+    }
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matching, 0.0),
+                         Xapian::Query(Xapian::Query::OP_OR, scoring.begin(), scoring.end()));
+}
 
+Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& text) {
+    Plan p;
+    if (!request.like_id.empty()) {
+        more_like_this(request, p);
+        return p;
+    }
+    p.query = weighted_parse(request, text, p.factors);
+    p.filter_part = p.query;
+    if (request.prf.docs > 0 && request.prf.terms > 0 && !p.query.empty()) expand_rm3(request, p);
+    return p;
+}
+
+void Searcher::expand_rm3(const SearchRequest& request, Plan& plan) {
     Xapian::Enquire enquire(db_);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(request.bm25.k1, 0, 1, request.bm25.b, 0.5));
-    Xapian::MultiValueKeyMaker keys;
+    enquire.set_query(plan.query);
+    const auto weight = request.weighting.make();
+    enquire.set_weighting_scheme(*weight);
+    enquire.set_sort_by_relevance_then_value(s::kIdSlot, false);
+    const Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(request.prf.docs));
+    if (top.empty()) return;
+
+    // P(d|Q): the feedback documents' scores, normalised. P(w|d): tf / |d| over body and title.
+    double score_sum = 0;
+    for (auto it = top.begin(); it != top.end(); ++it) score_sum += std::max(0.0, it.get_weight());
+    std::unordered_map<std::string, double> model;
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const double p_d = score_sum > 0 ? std::max(0.0, it.get_weight()) / score_sum
+                                         : 1.0 / static_cast<double>(top.size());
+        std::unordered_map<std::string, double> tf;
+        double length = 0;
+        for (auto t = db_.termlist_begin(*it); t != db_.termlist_end(*it); ++t) {
+            const std::string& term = *t;
+            std::string stem;
+            if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) {
+                stem = term;
+            } else if (term.size() > 1 && term[0] == s::kTitlePrefix[0] && !(term[1] >= 'A' && term[1] <= 'Z')) {
+                stem = term.substr(1);
+            } else {
+                continue;
+            }
+            tf[stem] += t.get_wdf();
+            length += t.get_wdf();
+        }
+        if (length == 0) continue;
+        for (const auto& [stem, count] : tf) {
+            if (useful_expansion(stem, analyzer_)) model[stem] += p_d * count / length;
+        }
+    }
+    std::vector<std::pair<std::string, double>> ranked(model.begin(), model.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    if (ranked.size() > request.prf.terms) ranked.resize(request.prf.terms);
+    double mass = 0;
+    for (const auto& [stem, p] : ranked) mass += p;
+    if (mass <= 0) return;
+
+    // RM3: (1 - weight) * original (terms weighted equally) + weight * relevance model.
+    std::size_t original_terms = 0;
+    for (const auto& [term, f] : plan.factors) original_terms += f > 0 ? 1 : 0;
+    const double keep = (1.0 - request.prf.weight) / static_cast<double>(std::max<std::size_t>(1, original_terms));
+    for (auto& [term, f] : plan.factors) f *= keep;
+    std::vector<Xapian::Query> expansion;
+    for (const auto& [stem, p] : ranked) {
+        const double w = request.prf.weight * p / mass;
+        expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, default_field_term(stem), w);
+        plan.factors[stem] += w;
+        plan.factors[std::string(s::kTitlePrefix) + stem] += w;
+        plan.expansion.push_back(stem);
+    }
+    const Xapian::Query original(Xapian::Query::OP_SCALE_WEIGHT, plan.query, keep);
+    const Xapian::Query added(Xapian::Query::OP_OR, expansion.begin(), expansion.end());
+    // With filters in the query (fields, ranges), expansion re-ranks the filtered matches
+    // rather than bringing in documents the filters exclude.
+    bool filtered = false;
+    for (auto it = plan.query.get_unique_terms_begin(); it != plan.query.get_unique_terms_end(); ++it) {
+        filtered = filtered || !is_text_term(*it);
+    }
+    filtered = filtered || plan.query.get_description().find("VALUE_") != std::string::npos;
+    plan.query = Xapian::Query(filtered ? Xapian::Query::OP_AND_MAYBE : Xapian::Query::OP_OR, original, added);
+}
+
+void Searcher::more_like_this(const SearchRequest& request, Plan& plan) {
+    const std::string id_term = s::id_term(request.like_id);
+    Xapian::PostingIterator p = db_.postlist_begin(id_term);
+    if (p == db_.postlist_end(id_term)) throw UsageError("--like: no review with id '" + request.like_id + "'");
+    Xapian::RSet rset;
+    rset.add_document(*p);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(id_term));
+    struct TextTerms : Xapian::ExpandDecider {
+        const Analyzer* analyzer;
+        bool operator()(const std::string& term) const override {
+            return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') && useful_expansion(term, *analyzer);
+        }
+    } decider;
+    decider.analyzer = &analyzer_;
+    const Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(std::max<std::size_t>(request.prf.terms, 20)),
+                                               rset, &decider);
+    std::vector<Xapian::Query> terms;
+    for (auto it = eset.begin(); it != eset.end(); ++it) {
+        terms.push_back(default_field_term(*it));
+        plan.factors[*it] = 1.0;
+        plan.factors[std::string(s::kTitlePrefix) + *it] = 1.0;
+        plan.expansion.push_back(*it);
+    }
+    plan.query = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                               Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                               Xapian::Query(id_term));
+    plan.filter_part = plan.query;
+}
+
+void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
+                                 Xapian::MultiValueKeyMaker& keys) const {
     switch (request.sort) {
         case SortOrder::Relevance:
-            // Ties in score go to the smaller external id.
+            // Ties in score go to the smaller external id, never to docid order.
             enquire.set_sort_by_relevance_then_value(s::kIdSlot, false);
             break;
         case SortOrder::Date:
@@ -80,12 +304,132 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
             enquire.set_sort_by_key_then_relevance(&keys, false);
             break;
     }
+}
 
+std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xapian::Query& query) {
+    std::vector<Facet> facets;
+    const Xapian::doccount all = db_.get_doccount();
+    struct SlotFacet {
+        std::string name;
+        Xapian::valueno slot;
+        std::unique_ptr<Xapian::ValueCountMatchSpy> spy;
+    };
+    std::vector<SlotFacet> spies;
+    bool topics = false;
+    for (const std::string& name : request.facets) {
+        if (name == "topic" || name == "topics") {
+            topics = true;
+        } else if (name == "reviewer") {
+            spies.push_back({name, s::kReviewerSlot, nullptr});
+        } else if (name == "category") {
+            spies.push_back({name, s::kCategorySlot, nullptr});
+        } else if (name == "year") {
+            spies.push_back({name, s::kYearSlot, nullptr});
+        } else if (name == "rating") {
+            spies.push_back({name, s::kRatingSlot, nullptr});
+        } else {
+            throw UsageError("unknown facet '" + name + "' (known: topic, reviewer, category, year, rating)");
+        }
+    }
+    if (!spies.empty()) {
+        // Counts over the whole match: check_at_least = every document makes the match
+        // exhaustive, so the spies see each matching document once.
+        Xapian::Enquire enquire(db_);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        for (auto& f : spies) {
+            f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
+            enquire.add_matchspy(f.spy.get());
+        }
+        (void)enquire.get_mset(0, 0, all);
+        for (auto& f : spies) {
+            Facet facet{f.name, {}};
+            for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
+                std::string value = *it;
+                if (f.slot == s::kRatingSlot) value = format_number(s::rating_from_value(value), 2);
+                facet.values.emplace_back(value, it.get_termfreq());
+            }
+            facets.push_back(std::move(facet));
+        }
+    }
+    if (topics) {
+        // Topics are multi-valued (boolean terms), so each is counted exactly by its own filter.
+        Facet facet{"topic", {}};
+        const std::string prefix(s::kTopicPrefix);
+        Xapian::Enquire enquire(db_);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
+            const Xapian::doccount n = enquire.get_mset(0, 0, all).get_matches_estimated();
+            if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
+        }
+        facets.push_back(std::move(facet));
+    }
+    for (Facet& f : facets) {
+        std::stable_sort(f.values.begin(), f.values.end(), [](const auto& a, const auto& b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
+        if (f.values.size() > request.facet_limit) f.values.resize(request.facet_limit);
+    }
+    // Keep the order the facets were asked for.
+    std::vector<Facet> ordered;
+    for (const std::string& name : request.facets) {
+        const std::string key = name == "topics" ? "topic" : name;
+        for (Facet& f : facets) {
+            if (f.name == key || (key == "topic" && f.name == "topic")) ordered.push_back(f);
+        }
+    }
+    return ordered;
+}
+
+void Searcher::explain(const SearchRequest& request, const Plan& plan, Xapian::docid docid, Hit& hit) {
+    // Each term's part, measured: the term alone, scaled as the plan scaled it, scored on this
+    // document with the same collection statistics (Xapian weighs every leaf of a query on its
+    // own, so the parts add up to the score when each term occurs once in the query).
+    const std::string doc_term = s::id_term(hit.review.id);
+    std::map<std::string, std::size_t> occurrences;
+    for (auto it = plan.query.get_terms_begin(); it != plan.query.get_terms_end(); ++it) ++occurrences[*it];
+    Xapian::Enquire enquire(db_);
+    const auto weight = request.weighting.make();
+    enquire.set_weighting_scheme(*weight);
+    double sum = 0;
+    for (const auto& [term, factor] : plan.factors) {
+        if (factor == 0 || !is_text_term(term)) continue;
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), factor),
+                                        Xapian::Query(doc_term)));
+        const Xapian::MSet m = enquire.get_mset(0, 1);
+        if (m.empty() || *m.begin() != docid) continue;
+        const std::size_t leaves = std::max<std::size_t>(1, request.prf.docs > 0 || !request.like_id.empty()
+                                                                ? 1 : occurrences[term]);
+        const double part = m.begin().get_weight() * static_cast<double>(leaves);
+        if (part == 0) continue;
+        const s::Field* field = field_of(term);
+        hit.explanation.push_back({std::string(field->name), term.substr(field->prefix.size()), part});
+        sum += part;
+    }
+    std::sort(hit.explanation.begin(), hit.explanation.end(),
+              [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    hit.unexplained = hit.score - sum;
+}
+
+SearchResult Searcher::search_once(const SearchRequest& request) {
+    SearchResult result;
+    std::string text = request.query;
+    if (request.synonyms && request.parse == ParseMode::Syntax) text = request.synonyms->expand(text);
+    const Plan p = plan(request, text);
+    result.expansion = p.expansion;
+
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(p.query);
+    const auto weight = request.weighting.make();
+    enquire.set_weighting_scheme(*weight);
+    Xapian::MultiValueKeyMaker keys;
+    configure_enquire(enquire, request, keys);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                static_cast<Xapian::doccount>(request.k));
-    SearchResult result;
     result.estimated = mset.get_matches_estimated();
-    result.terms = highlight_terms(query);
+    result.terms = highlight_terms(p.query);
     const Highlighter highlighter(analyzer_, result.terms);
     std::size_t rank = request.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -94,7 +438,12 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         hit.score = it.get_weight();
         hit.review = from_stored_json(it.get_document().get_data());
         if (request.snippets) hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);
+        if (request.explain) explain(request, p, *it, hit);
         result.hits.push_back(std::move(hit));
+    }
+    if (!request.facets.empty()) result.facets = count_facets(request, p.filter_part);
+    if (request.suggest && request.like_id.empty() && request.parse == ParseMode::Syntax) {
+        result.suggestion = builder_.suggest(request.query);
     }
     return result;
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,8 @@
 #include "common/review.hpp"
 #include "common/types.hpp"
 #include "query/query_builder.hpp"
+#include "query/synonyms.hpp"
+#include "query/weighting.hpp"
 
 namespace revsearch::query {
 
@@ -19,12 +23,23 @@ enum class SortOrder { Relevance, Date, Rating };
 /// Parses "relevance", "date", "rating". Throws UsageError otherwise.
 [[nodiscard]] SortOrder parse_sort(std::string_view name);
 
-/// BM25 parameters (Robertson & Zaragoza, "The Probabilistic Relevance Framework: BM25 and
-/// Beyond", 2009). The defaults are Xapian's BM25Weight defaults.
-struct Bm25Params {
-    double k1 = 1.0;
-    double b = 0.5;
+/// Pseudo-relevance feedback by RM3 (Lavrenko & Croft, "Relevance-Based Language Models",
+/// SIGIR 2001; the RM3 interpolation of Abdul-Jaleel et al., TREC 2004): the top `docs`
+/// results give a relevance model P(w|R) = sum_d P(w|d) P(d|Q); its `terms` most likely words
+/// (not stop words) are added to the query, the original weighted 1 - `weight` and the
+/// expansion `weight`.
+struct PrfParams {
+    std::size_t docs = 0;  ///< 0: off
+    std::size_t terms = 10;
+    double weight = 0.5;
+
+    /// Parses `DOCS:TERMS[:WEIGHT]`. Throws UsageError.
+    [[nodiscard]] static PrfParams parse(std::string_view spec);
 };
+
+/// Field boosts applied at query time: each text field's matches are scaled by its weight.
+/// Parses `title=2,body=1,...`. Throws UsageError for an unknown field or a negative weight.
+[[nodiscard]] std::map<std::string, double> parse_field_weights(std::string_view spec);
 
 /// One question to the index.
 struct SearchRequest {
@@ -34,9 +49,24 @@ struct SearchRequest {
     std::size_t offset = 0;
     std::size_t k = 10;
     SortOrder sort = SortOrder::Relevance;
-    Bm25Params bm25;
+    WeightingSpec weighting;
+    std::map<std::string, double> field_weights;  ///< empty: every field weighs 1
+    PrfParams prf;
+    std::string like_id;                ///< more like this review (replaces the query's words)
+    std::vector<std::string> facets;    ///< topic, reviewer, category, year, rating
+    std::size_t facet_limit = 20;       ///< values shown per facet
+    bool explain = false;
+    bool suggest = true;                ///< spelling suggestion when the index has spelling data
     bool snippets = true;
     std::size_t snippet_chars = 240;
+    std::shared_ptr<const SynonymTable> synonyms;
+};
+
+/// A term's part in a result's score.
+struct TermContribution {
+    std::string field;  ///< "body", "title", ... or "filter"
+    std::string term;   ///< as indexed (stemmed), without its prefix
+    double weight = 0;
 };
 
 /// One ranked review.
@@ -45,12 +75,24 @@ struct Hit {
     Score score = 0;
     Review review;
     std::string snippet;   ///< marked with kMarkStart/kMarkEnd; render() prints it
+    std::vector<TermContribution> explanation;  ///< with SearchRequest::explain
+    double unexplained = 0;  ///< score minus the sum of the contributions
+};
+
+/// Counts of one facet over the whole match, most frequent first.
+struct Facet {
+    std::string name;
+    std::vector<std::pair<std::string, Xapian::doccount>> values;
 };
 
 struct SearchResult {
     std::vector<Hit> hits;
     Xapian::doccount estimated = 0;  ///< Xapian's estimate of all matches
     std::vector<std::string> terms;  ///< analysed terms to highlight
+    std::vector<Facet> facets;
+    std::string suggestion;          ///< "did you mean", or empty
+    std::vector<std::string> expansion;  ///< terms added by feedback or more-like-this
+    std::vector<std::string> warnings;   ///< e.g. spelling unavailable over remote shards
 };
 
 /// Answers queries against one database (or a stub listing several). Reads the analyzer the
@@ -63,21 +105,35 @@ public:
     explicit Searcher(const std::string& path);
 
     /// Runs a request. Throws QueryError for a malformed query, IndexError if the database
-    /// fails.
+    /// fails, UsageError for an unknown facet or --like id.
     [[nodiscard]] SearchResult search(const SearchRequest& request);
 
     /// The review with this id, or nullopt.
     [[nodiscard]] std::optional<Review> fetch(const std::string& id);
 
-    /// A highlighter for the terms of a result.
     [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
-
     [[nodiscard]] Xapian::doccount doc_count() const;
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     [[nodiscard]] const Xapian::Database& database() const noexcept { return db_; }
 
 private:
+    /// The query to run, and the scale factor each text term received on the way.
+    struct Plan {
+        Xapian::Query query;
+        Xapian::Query filter_part;  ///< what must match (for facets and explain filters)
+        std::map<std::string, double> factors;
+        std::vector<std::string> expansion;
+    };
     [[nodiscard]] SearchResult search_once(const SearchRequest& request);
+    [[nodiscard]] Plan plan(const SearchRequest& request, const std::string& text);
+    [[nodiscard]] Xapian::Query weighted_parse(const SearchRequest& request, const std::string& text,
+                                               std::map<std::string, double>& factors);
+    void expand_rm3(const SearchRequest& request, Plan& plan);
+    void more_like_this(const SearchRequest& request, Plan& plan);
+    void configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
+                           Xapian::MultiValueKeyMaker& keys) const;
+    [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request, const Xapian::Query& query);
+    void explain(const SearchRequest& request, const Plan& plan, Xapian::docid docid, Hit& hit);
 
     std::string path_;
     Xapian::Database db_;

@@ -297,8 +297,8 @@ TEST_CASE("BM25 parameters change the scores", "[query]") {
     Searcher searcher(f.path);
     auto scores = [&](double k1, double b) {
         SearchRequest r = request("teapot");
-        r.bm25.k1 = k1;
-        r.bm25.b = b;
+        r.weighting.params["k1"] = k1;
+        r.weighting.params["b"] = b;
         const SearchResult result = searcher.search(r);
         REQUIRE(ids_of(result) == Ids{"teapot-deep", "kettle-mention"});
         return std::make_pair(result.hits[0].score, result.hits[1].score);

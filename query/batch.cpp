@@ -1,0 +1,145 @@
+#include "query/batch.hpp"
+
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "common/error.hpp"
+#include "common/schema.hpp"
+#include "common/text.hpp"
+#include "common/version.hpp"
+
+namespace revsearch::query {
+
+namespace {
+
+std::string strip_cr(std::string s) {
+    s.erase(std::remove(s.begin(), s.end(), '\r'), s.end());
+    return s;
+}
+
+std::string normalise_qid(const std::string& raw) {
+    std::string qid = text::trim(raw);
+    // "001" and "1" are the same query in qrels; keep numbers without leading zeros.
+    if (!qid.empty() && std::all_of(qid.begin(), qid.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        qid.erase(0, std::min(qid.find_first_not_of('0'), qid.size() - 1));
+    }
+    return qid;
+}
+
+std::vector<Topic> read_trec(const std::string& all) {
+    std::vector<Topic> topics;
+    static const std::regex top(R"(<top>([\s\S]*?)</top>)", std::regex::icase);
+    static const std::regex num(R"(<num>\s*(?:Number:)?\s*([^<\s]+))", std::regex::icase);
+    static const std::regex title(R"(<title>\s*(?:Topic:)?([\s\S]*?)(?:</title>|<desc>|<narr>|</top>))",
+                                  std::regex::icase);
+    for (std::sregex_iterator it(all.begin(), all.end(), top), end; it != end; ++it) {
+        const std::string body = (*it)[1].str();
+        std::smatch n, t;
+        if (!std::regex_search(body, n, num) || !std::regex_search(body, t, title)) continue;
+        topics.push_back({normalise_qid(n[1].str()), text::collapse_spaces(t[1].str())});
+    }
+    return topics;
+}
+
+std::vector<Topic> read_smart(const std::string& all, bool by_position) {
+    std::vector<Topic> topics;
+    std::string field;
+    for (const std::string& raw : text::split(all, '\n')) {
+        const std::string line = strip_cr(raw);
+        if (line.size() >= 2 && line[0] == '.' && std::isupper(static_cast<unsigned char>(line[1])) &&
+            (line.size() == 2 || line[2] == ' ' || line[2] == '\t')) {
+            field = line.substr(1, 1);
+            if (field == "I") {
+                topics.push_back({by_position ? std::to_string(topics.size() + 1) : normalise_qid(line.substr(2)), ""});
+            } else if (field == "W" && line.size() > 3 && !topics.empty()) {
+                topics.back().text += line.substr(3) + " ";
+            }
+            continue;
+        }
+        if (field == "W" && !topics.empty()) topics.back().text += line + " ";
+    }
+    for (Topic& t : topics) t.text = text::collapse_spaces(t.text);
+    return topics;
+}
+
+}  // namespace
+
+std::vector<Topic> read_topics(std::istream& in, const std::string& name, bool by_position) {
+    const std::string all{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const std::string lower = text::ascii_lower(all.substr(0, 4096));
+    std::vector<Topic> topics;
+    if (lower.find("<top>") != std::string::npos) {
+        topics = read_trec(all);
+    } else if (text::starts_with(text::trim(all), ".I")) {
+        topics = read_smart(all, by_position);
+    } else {
+        std::size_t line_number = 0;
+        for (const std::string& raw : text::split(all, '\n')) {
+            ++line_number;
+            const std::string line = strip_cr(raw);
+            if (text::trim(line).empty() || line[0] == '#') continue;
+            const std::size_t tab = line.find('\t');
+            if (tab == std::string::npos) {
+                throw CorpusError(name, line_number, "expected qid<TAB>query, TREC topics or SMART queries");
+            }
+            topics.push_back({normalise_qid(line.substr(0, tab)), text::collapse_spaces(line.substr(tab + 1))});
+        }
+    }
+    if (topics.empty()) throw CorpusError(name, 0, "no queries found");
+    return topics;
+}
+
+std::string run_manifest(const Searcher& searcher, const SearchRequest& request) {
+    const Xapian::Database& db = searcher.database();
+    const AnalyzerSettings& a = searcher.analyzer().settings();
+    std::string out;
+    out += std::string("# revsearch ") + kVersion + "\n";
+    out += "# index: " + searcher.path() + " (" + std::to_string(db.get_doccount()) + " documents)\n";
+    out += "# analyzer: language=" + a.language + " stopwords=" +
+           (a.stopwords_name.empty() ? "none" : a.stopwords_name) + " stemming=STEM_ALL\n";
+    out += "# weighting: " + request.weighting.describe() + "\n";
+    std::string fw;
+    for (const auto& [f, w] : request.field_weights) fw += (fw.empty() ? "" : ",") + f + "=" + format_number(w, 4);
+    out += "# field weights: " + (fw.empty() ? std::string("none") : fw) + "\n";
+    out += "# prf: " + (request.prf.docs == 0 ? std::string("off")
+                                              : std::to_string(request.prf.docs) + ":" +
+                                                    std::to_string(request.prf.terms) + ":" +
+                                                    format_number(request.prf.weight, 4)) + "\n";
+    out += std::string("# parse: ") + (request.parse == ParseMode::Plain ? "plain" : "syntax") +
+           ", default operator " + (request.default_and ? "AND" : "OR") + ", depth " +
+           std::to_string(request.k) + "\n";
+    const std::string manifest = db.get_metadata(std::string(schema::kMetaManifest));
+    if (!manifest.empty()) {
+        const auto j = nlohmann::json::parse(manifest, nullptr, false);
+        if (j.is_object()) {
+            for (const auto& in : j.value("inputs", nlohmann::json::array())) {
+                out += "# source: " + in.value("path", std::string()) + " bytes=" +
+                       std::to_string(in.value("bytes", 0ull)) + " records=" +
+                       std::to_string(in.value("records", 0ull)) + "\n";
+            }
+        }
+    }
+    return out;
+}
+
+void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchRequest request,
+               const PrintOptions& print, std::ostream& out, std::ostream* progress) {
+    request.snippets = false;
+    request.suggest = false;
+    PrintOptions p = print;
+    p.format = OutputFormat::Trec;
+    std::size_t done = 0;
+    for (const Topic& topic : topics) {
+        request.query = topic.text;
+        p.qid = topic.qid;
+        print_results(out, searcher.search(request), p);
+        ++done;
+        if (progress != nullptr) {
+            *progress << "\rqueries: " << done << "/" << topics.size() << std::flush;
+        }
+    }
+    if (progress != nullptr) *progress << '\n';
+}
+
+}  // namespace revsearch::query

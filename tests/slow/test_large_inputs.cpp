@@ -1,0 +1,60 @@
+// Large inputs, run through the real revsearch-index in the Release build only (label big):
+// they take too long under the sanitizers.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.hpp"
+
+using namespace revsearch::test;
+
+namespace {
+
+ProcessResult index(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{index_bin(), "--progress", "none"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+}
+
+long doc_count(const std::string& db) {
+    const ProcessResult r = run_process({query_bin(), "--db", db, "--stats", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out).at("documents").get<long>();
+}
+
+std::string jsonl_lines(int n, const std::string& tag) {
+    std::string out;
+    for (int i = 1; i <= n; ++i) {
+        out += R"({"id":")" + tag + std::to_string(i) + R"(","title":"Review )" + std::to_string(i) +
+               R"(","body":"A calm and careful book about patience, number )" + std::to_string(i) +
+               R"(."})" + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a 50 MB review is rejected by --max-record-bytes and indexed when the limit allows it",
+          "[cli][slow]") {
+    TempDir dir;
+    std::string body;
+    body.reserve(50u << 20);
+    const std::string sentence = "Patience grows slowly in every careful reader of this long book. ";
+    while (body.size() < (50u << 20)) body += sentence;
+    const std::string input = dir.write("huge.jsonl", R"({"id":"huge","title":"Huge","body":")" +
+                                                          body + "\"}\n" + jsonl_lines(1, "small"));
+    SECTION("with the default limit it is rejected by name and the rest is indexed") {
+        const ProcessResult r = index({"--db", dir.file("db"), input});
+        CHECK(r.exit_code == 3);
+        CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected: record larger than --max-record-bytes"));
+        CHECK(doc_count(dir.file("db")) == 1);
+    }
+    SECTION("with a larger limit it is indexed") {
+        const ProcessResult r = index({"--db", dir.file("db"), "--max-record-bytes", "100000000", input});
+        CHECK(r.exit_code == 0);
+        CHECK(doc_count(dir.file("db")) == 2);
+    }
+}
+
