@@ -58,7 +58,9 @@ std::string decode_path_component(std::string_view s) {
             out += c;
         }
     }
-    return text::collapse_spaces(out);
+    // `%E9` (Latin-1 percent-encoding) decodes to a byte that is not UTF-8 on its own, and
+    // review fields must be UTF-8.
+    return text::collapse_spaces(text::repair_utf8(out));
 }
 
 PathTemplate PathTemplate::parse(std::string_view spec) {

@@ -237,12 +237,14 @@ void TrecReader::read(std::istream& in, const InputInfo& info, RecordSink& sink)
         }
         const std::string lower = text::ascii_lower(doc);
         Review r;
-        const auto docno = element(doc, lower, "docno");
+        auto docno = element(doc, lower, "docno");
+        if (docno && text::trim(*docno).empty()) docno.reset();  // an empty DOCNO names nothing
         r.id = docno ? text::trim(*docno) : derived_id(info, doc_line);
+        // Titles carry entities (`R&amp;D`) just as bodies do.
         if (auto title = element(doc, lower, "title")) {
-            r.title = text::collapse_spaces(strip_tags(*title));
+            r.title = text::collapse_spaces(text::decode_entities(strip_tags(*title)));
         } else if (auto head = element(doc, lower, "head")) {
-            r.title = text::collapse_spaces(strip_tags(*head));
+            r.title = text::collapse_spaces(text::decode_entities(strip_tags(*head)));
         }
         std::string body_source;
         if (auto t = element(doc, lower, "text")) {

@@ -5,6 +5,8 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 
+#include <xapian.h>
+
 namespace revsearch::query {
 
 namespace {
@@ -26,13 +28,32 @@ Highlight parse_highlight(std::string_view name) {
     throw UsageError("--highlight takes ansi, html, plain or none, not '" + std::string(name) + "'");
 }
 
-Highlighter::Highlighter(const Analyzer& analyzer, std::vector<std::string> terms)
-    : analyzer_(analyzer), terms_(std::move(terms)) {
+Highlighter::Highlighter(const Analyzer& analyzer, std::vector<std::string> terms,
+                         std::vector<std::string> prefixes)
+    : analyzer_(analyzer), terms_(std::move(terms)), prefixes_(std::move(prefixes)) {
     std::sort(terms_.begin(), terms_.end());
 }
 
 bool Highlighter::is_match(const std::string& term) const {
-    return std::binary_search(terms_.begin(), terms_.end(), term);
+    if (std::binary_search(terms_.begin(), terms_.end(), term)) return true;
+    return std::any_of(prefixes_.begin(), prefixes_.end(),
+                       [&](const std::string& p) { return text::starts_with(term, p); });
+}
+
+std::vector<std::string> wildcard_prefixes(std::string_view query) {
+    std::vector<std::string> prefixes;
+    bool quoted = false;
+    for (std::size_t i = 0; i < query.size(); ++i) {
+        if (query[i] == '"') quoted = !quoted;
+        if (quoted || query[i] != '*' || i == 0) continue;
+        std::size_t start = i;
+        while (start > 0 && (std::isalnum(static_cast<unsigned char>(query[start - 1])) ||
+                             static_cast<unsigned char>(query[start - 1]) >= 0x80)) {
+            --start;
+        }
+        if (start < i) prefixes.push_back(Xapian::Unicode::tolower(std::string(query.substr(start, i - start))));
+    }
+    return prefixes;
 }
 
 std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) const {

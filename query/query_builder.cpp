@@ -32,6 +32,43 @@ public:
     }
 };
 
+/// `date:2016-05` (no range): the whole period, as if written `date:2016-05..2016-05`.
+class SingleDateProcessor : public Xapian::FieldProcessor {
+public:
+    explicit SingleDateProcessor(std::string* error) : error_(error) {}
+    Xapian::Query operator()(const std::string& value) override {
+        const auto d = date::parse(value);
+        if (!d) {
+            *error_ = "not a date: '" + value + "' (use YYYY, YYYY-MM or YYYY-MM-DD)";
+            return Xapian::Query::MatchNothing;
+        }
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, s::kDateSlot, date::lower_bound_key(*d),
+                             date::upper_bound_key(*d));
+    }
+
+private:
+    std::string* error_;
+};
+
+/// `rating:4` (no range): exactly that rating.
+class SingleRatingProcessor : public Xapian::FieldProcessor {
+public:
+    explicit SingleRatingProcessor(std::string* error) : error_(error) {}
+    Xapian::Query operator()(const std::string& value) override {
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0') {
+            *error_ = "not a rating: '" + value + "'";
+            return Xapian::Query::MatchNothing;
+        }
+        const std::string key = s::rating_value(v);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, s::kRatingSlot, key, key);
+    }
+
+private:
+    std::string* error_;
+};
+
 /// Strips characters that QueryParser would read as syntax, for ParseMode::Plain.
 std::string plain_words(std::string_view text) {
     std::string out;
@@ -105,6 +142,8 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
     auto* dates = new PartialDateRangeProcessor;
     date_processors_[&parser] = dates;
     parser.add_rangeprocessor(dates->release());
+    parser.add_boolean_prefix("date", (new SingleDateProcessor(&dates->error))->release());
+    parser.add_boolean_prefix("rating", (new SingleRatingProcessor(&dates->error))->release());
     parser.add_rangeprocessor((new Xapian::NumberRangeProcessor(s::kRatingSlot, "rating:"))->release());
 }
 
@@ -122,7 +161,9 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     if (dates != nullptr) dates->error.clear();
     try {
         if (mode == ParseMode::Plain) return parser.parse_query(plain_words(text), extra_flags);
-        return parser.parse_query(std::string(text), flags);
+        Xapian::Query q = parser.parse_query(std::string(text), flags);
+        if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
+        return q;
     } catch (const Xapian::QueryParserError& e) {
         if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
         throw QueryError(e.get_msg());

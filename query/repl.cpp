@@ -126,7 +126,7 @@ void Repl::command(const std::string& name, const std::string& arg) {
         out_ << "sorting by " << arg << '\n';
     } else if (name == "show") {
         const Hit* hit = hit_by_rank(arg);
-        const Highlighter highlighter(searcher_.analyzer(), last_->terms);
+        const Highlighter highlighter(searcher_.analyzer(), last_->terms, last_->prefixes);
         print_review(out_, hit->review, print_, &highlighter);
     } else if (name == "next" || name == "prev") {
         if (!last_) throw UsageError("no results yet: type a query first");

@@ -430,7 +430,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
                                                static_cast<Xapian::doccount>(request.k));
     result.estimated = mset.get_matches_estimated();
     result.terms = highlight_terms(p.query);
-    const Highlighter highlighter(analyzer_, result.terms);
+    result.prefixes = wildcard_prefixes(request.query);
+    const Highlighter highlighter(analyzer_, result.terms, result.prefixes);
     std::size_t rank = request.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;

@@ -89,6 +89,7 @@ struct SearchResult {
     std::vector<Hit> hits;
     Xapian::doccount estimated = 0;  ///< Xapian's estimate of all matches
     std::vector<std::string> terms;  ///< analysed terms to highlight
+    std::vector<std::string> prefixes;  ///< wildcard patterns to highlight
     std::vector<Facet> facets;
     std::string suggestion;          ///< "did you mean", or empty
     std::vector<std::string> expansion;  ///< terms added by feedback or more-like-this
