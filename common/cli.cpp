@@ -24,15 +24,15 @@ void AnalyzerOptions::add_to(po::options_description& desc) {
     desc.add_options()("language", po::value(&language)->default_value(language),
                        "stemming language: any libstemmer language, or none")(
         "stopwords", po::value(&stopwords)->default_value(stopwords),
-        "stop words to leave out: english (revsearch's list) or a file of words");
+        "stop words to leave out: english (revsearch's list), none, or a file of words");
 }
 
 AnalyzerSettings AnalyzerOptions::settings() const {
     AnalyzerSettings s;
     s.language = language;
     (void)make_stemmer(language);  // validates the language now, as a usage error
-    s.stopwords_name = stopwords;
-    s.stopwords = load_stopwords(stopwords);
+    s.stopwords_name = stopwords == "none" ? "" : stopwords;
+    s.stopwords = load_stopwords(s.stopwords_name);
     return s;
 }
 

@@ -84,6 +84,29 @@ std::string basename_of(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+/// Turns reviews over the record limit into rejects, whatever reader produced them, so
+/// --max-record-bytes holds for every format, compressed or not.
+class LimitingSink final : public RecordSink {
+public:
+    LimitingSink(RecordSink& inner, std::size_t max) : inner_(inner), max_(max) {}
+    void on_review(Review&& r) override {
+        const std::size_t size = r.body.size() + r.title.size() + r.reviewer.size() + r.product.size();
+        if (max_ > 0 && size > max_) {
+            inner_.on_reject(Reject{r.source,
+                                    "record larger than --max-record-bytes (" + std::to_string(size) +
+                                        " > " + std::to_string(max_) + " bytes)",
+                                    text::truncate_utf8(r.body, 1024)});
+            return;
+        }
+        inner_.on_review(std::move(r));
+    }
+    void on_reject(Reject&& r) override { inner_.on_reject(std::move(r)); }
+
+private:
+    RecordSink& inner_;
+    std::size_t max_;
+};
+
 }  // namespace
 
 Walker::Walker(WalkOptions options)
@@ -129,8 +152,9 @@ void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t
     context.max_record_bytes = options_.max_record_bytes;
     ChainBuffer chain(std::move(head), raw.rdbuf());
     std::istream in(&chain);
+    LimitingSink limited(sink, options_.max_record_bytes);
     try {
-        make_reader(format, context)->read(in, info, sink);
+        make_reader(format, context)->read(in, info, limited);
     } catch (const CorpusError& e) {
         // A reader that reads the buffer directly (istreambuf_iterator) lets a decompression
         // error through instead of setting badbit; it is the input's damage, which the caller

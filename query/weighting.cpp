@@ -99,12 +99,12 @@ std::string WeightingSpec::describe() const {
 std::unique_ptr<Xapian::Weight> WeightingSpec::make() const {
     if (scheme == "bm25") {
         return std::make_unique<Xapian::BM25Weight>(param("k1", 1), param("k2", 0), param("k3", 1),
-                                                    param("b", 0.5), param("min_normlen", 0.5));
+                                                    param("b", 0.5), param("min_normlen", 0));
     }
     if (scheme == "bm25+") {
         return std::make_unique<Xapian::BM25PlusWeight>(param("k1", 1), param("k2", 0),
                                                         param("k3", 1), param("b", 0.5),
-                                                        param("min_normlen", 0.5), param("delta", 1));
+                                                        param("min_normlen", 0), param("delta", 1));
     }
     if (scheme == "lm") {
         using L = Xapian::Weight::type_smoothing;

@@ -14,8 +14,11 @@ namespace revsearch::query {
 ///
 /// | scheme | class | parameters (defaults are Xapian's) |
 /// | --- | --- | --- |
-/// | bm25 | Xapian::BM25Weight | k1=1, k2=0, k3=1, b=0.5, min_normlen=0.5 |
+/// | bm25 | Xapian::BM25Weight | k1=1, k2=0, k3=1, b=0.5, min_normlen=0 (Xapian: 0.5) |
 /// | bm25+ | Xapian::BM25PlusWeight | the same, and delta=1 |
+///
+/// The shipped default, `bm25`, is Xapian's BM25Weight with min_normlen=0: with English stop
+/// words it was the best built-in setting across Cranfield, CACM and NPL (docs/EVALUATION.md).
 /// | lm | Xapian::LMWeight | smoothing=two-stage|dirichlet|jm|absolute|dirichlet+, lambda, mu, log |
 /// | pl2 | Xapian::PL2Weight | c=1 |
 /// | dph | Xapian::DPHWeight | none |

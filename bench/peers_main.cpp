@@ -1,0 +1,7 @@
+#include <iostream>
+
+#include "bench/peers.hpp"
+
+int main(int argc, char** argv) {
+    return revsearch::bench::peers_main(argc, argv, std::cout, std::cerr);
+}
