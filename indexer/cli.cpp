@@ -65,6 +65,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         "...or after this many MB of review text, whichever comes first")(
         "rejects", po::value(&options.rejects_file),
         "also append rejected records to this file as JSON lines")(
+        "no-spelling", "do not build spelling data (\"did you mean\" suggestions)")(
         "skip-unchanged", po::bool_switch(&options.skip_unchanged),
         "skip input files whose size and time match an earlier complete run")(
         "delete", po::value(&options.delete_ids)->multitoken(), "remove the reviews with these ids")(
@@ -116,6 +117,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     }
     options.progress = parse_progress(progress);
     options.tag_topics = !vm["no-topics"].as<bool>();
+    options.spelling = vm.count("no-spelling") == 0;
     options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));
     options.analyzer = analyzer.settings();
     options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted();

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -98,6 +100,7 @@ public:
         if (skip_record()) return;
         ++summary_.read;
         if (tagger_ != nullptr) tagger_->tag(review);
+        if (options_.spelling) collect_spelling(review);
         Xapian::Document doc = builder_.build(review);
         doc.add_boolean_term(file_term_);
         if (writer_.put(term, doc)) {
@@ -129,6 +132,8 @@ public:
 
     /// Commits, writing the checkpoint in the same transaction.
     void commit() {
+        for (const auto& [word, freq] : spelling_) writer_.add_spelling(word, freq);
+        spelling_.clear();
         writer_.set_metadata(std::string(schema::kMetaSources), dump_sources(sources_));
         writer_.commit();
         pending_records_ = 0;
@@ -140,6 +145,23 @@ public:
     }
 
 private:
+    /// Counts the review's words (unstemmed, case-folded) for the spelling table. Words of
+    /// letters only, 3 to 24 bytes: numbers and fragments make poor suggestions.
+    void collect_spelling(const Review& review) {
+        tokens_.clear();
+        builder_.analyzer().tokenize(review.title, tokens_, false);
+        builder_.analyzer().tokenize(review.body, tokens_, false);
+        for (const Token& t : tokens_) {
+            if (t.term.size() < 3 || t.term.size() > 24) continue;
+            if (!std::all_of(t.term.begin(), t.term.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+                })) {
+                continue;
+            }
+            ++spelling_[t.term];
+        }
+    }
+
     bool skip_record() {
         if (skip_ == 0) return false;
         --skip_;
@@ -170,6 +192,8 @@ private:
     std::string file_term_;
     std::uint64_t skip_ = 0;
     std::unordered_set<std::uint64_t> seen_;
+    std::unordered_map<std::string, Xapian::termcount> spelling_;
+    std::vector<Token> tokens_;
     std::uint64_t pending_records_ = 0;
     std::uint64_t pending_bytes_ = 0;
 };

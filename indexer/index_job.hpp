@@ -31,6 +31,8 @@ struct IndexOptions {
     bool skip_unchanged = false;
     /// Remove reviews that came from one of this run's input files but are no longer in it.
     bool delete_missing = false;
+    /// Build spelling data from the reviews' words, for "did you mean" suggestions.
+    bool spelling = true;
     /// Ids of reviews to remove.
     std::vector<std::string> delete_ids;
 };

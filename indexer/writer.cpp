@@ -61,6 +61,17 @@ public:
         });
     }
 
+    void add_spelling(const std::string& word, Xapian::termcount freq) override {
+        if (!spelling_supported_) return;
+        try {
+            db_.add_spelling(word, freq);
+        } catch (const Xapian::UnimplementedError&) {
+            spelling_supported_ = false;  // the in-memory backend has no spelling table
+        } catch (const Xapian::Error& e) {
+            throw IndexError(name_, e.get_description());
+        }
+    }
+
     std::vector<std::string> ids_with_term(const std::string& term) override {
         return guard([&] {
             std::vector<std::string> ids;
@@ -87,6 +98,7 @@ private:
 
     Xapian::WritableDatabase db_;
     std::string name_;
+    bool spelling_supported_ = true;
 };
 
 }  // namespace

@@ -32,6 +32,9 @@ public:
 
     [[nodiscard]] virtual Xapian::doccount doc_count() = 0;
 
+    /// Adds `freq` occurrences of `word` to the spelling data ("did you mean").
+    virtual void add_spelling(const std::string& word, Xapian::termcount freq) = 0;
+
     /// The ids (value slot kIdSlot) of the documents indexed by `term`.
     [[nodiscard]] virtual std::vector<std::string> ids_with_term(const std::string& term) = 0;
 };

@@ -69,6 +69,49 @@ private:
     std::string* error_;
 };
 
+/// Drops stop words inside phrases ("state of mind", state-of-mind). The indexer leaves stop
+/// words out without leaving gaps in the positions, and QueryParser keeps stop words inside
+/// phrases, so without this a phrase with a stop word could never match.
+std::string strip_phrase_stopwords(std::string_view text, const Analyzer& analyzer) {
+    if (analyzer.settings().stopwords.empty()) return std::string(text);
+    std::string out;
+    std::string word;
+    bool quoted = false;
+    bool in_compound = false;  // a word joined to the previous one by '-'
+    auto flush = [&](char next) {
+        if (word.empty()) return;
+        const bool phrase_word = quoted || in_compound || next == '-';
+        const std::string lower = Xapian::Unicode::tolower(word);
+        if (phrase_word && analyzer.is_stopword(lower)) {
+            if (!out.empty() && out.back() == '-' && next != '-') out.pop_back();
+        } else {
+            out += word;
+        }
+        word.clear();
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || u >= 0x80 || c == '\'') {
+            word += c;
+            continue;
+        }
+        flush(c);
+        if (c == '-' && !out.empty() && out.back() != ' ' && out.back() != '-' && out.back() != '"') {
+            in_compound = true;
+            out += c;
+            continue;
+        }
+        if (c == '-' && !out.empty() && out.back() == '-') continue;  // "self-the-x": one dash
+        in_compound = false;
+        if (c == '"') quoted = !quoted;
+        out += c;
+    }
+    flush('\0');
+    if (!out.empty() && out.back() == '-') out.pop_back();
+    return out;
+}
+
 /// Strips characters that QueryParser would read as syntax, for ParseMode::Plain.
 std::string plain_words(std::string_view text) {
     std::string out;
@@ -161,7 +204,7 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     if (dates != nullptr) dates->error.clear();
     try {
         if (mode == ParseMode::Plain) return parser.parse_query(plain_words(text), extra_flags);
-        Xapian::Query q = parser.parse_query(std::string(text), flags);
+        Xapian::Query q = parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
         if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
         return q;
     } catch (const Xapian::QueryParserError& e) {

@@ -148,6 +148,9 @@ public:
         seen_after_commit.push_back(index_.reader().get_doccount());
     }
     Xapian::doccount doc_count() override { return inner_.doc_count(); }
+    void add_spelling(const std::string& word, Xapian::termcount freq) override {
+        inner_.add_spelling(word, freq);
+    }
     std::vector<std::string> ids_with_term(const std::string& term) override {
         return inner_.ids_with_term(term);
     }
