@@ -1,6 +1,8 @@
 #include "corpus/inputs.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <vector>
 #include <filesystem>
 #include <cerrno>
 #include <cstring>
@@ -97,6 +99,28 @@ std::string read_head(const std::string& path, std::size_t max_bytes) {
     in.read(head.data(), static_cast<std::streamsize>(max_bytes));
     head.resize(static_cast<std::size_t>(in.gcount()));
     return head;
+}
+
+}  // namespace revsearch::corpus
+
+namespace revsearch::corpus {
+
+std::string file_hash(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    std::uint64_t h = 1469598103934665603ULL;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        const std::streamsize n = in.gcount();
+        for (std::streamsize i = 0; i < n; ++i) {
+            h ^= static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)]);
+            h *= 1099511628211ULL;
+        }
+    }
+    char hex[20];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return hex;
 }
 
 }  // namespace revsearch::corpus

@@ -33,6 +33,10 @@ struct InputProblem {
 /// Opens a file for reading. Throws CorpusError if it cannot be opened.
 [[nodiscard]] std::unique_ptr<std::istream> open_input(const std::string& path);
 
+/// A 64-bit FNV-1a hash of the file's bytes, as 16 hex digits, for manifests (empty if the
+/// file cannot be read). Not cryptographic: it tells versions apart, it does not defend.
+[[nodiscard]] std::string file_hash(const std::string& path);
+
 /// Reads up to `max_bytes` from the start of the file, for format detection. Returns empty if
 /// it cannot be read.
 [[nodiscard]] std::string read_head(const std::string& path, std::size_t max_bytes = 4096);

@@ -34,6 +34,7 @@ struct SourceState {
     std::int64_t mtime = 0;
     std::uint64_t records = 0;  ///< records of this file processed and committed
     bool done = false;
+    std::string hash;           ///< of the file's bytes when it was read in full
 };
 
 std::int64_t mtime_of(const std::string& path) {
@@ -50,7 +51,8 @@ std::map<std::string, SourceState> load_sources(IndexWriter& writer) {
     if (!j.is_object()) return sources;
     for (const auto& [path, s] : j.items()) {
         sources[path] = SourceState{s.value("size", std::uint64_t{0}), s.value("mtime", std::int64_t{0}),
-                                    s.value("records", std::uint64_t{0}), s.value("done", false)};
+                                    s.value("records", std::uint64_t{0}), s.value("done", false),
+                                    s.value("hash", std::string())};
     }
     return sources;
 }
@@ -58,7 +60,8 @@ std::map<std::string, SourceState> load_sources(IndexWriter& writer) {
 std::string dump_sources(const std::map<std::string, SourceState>& sources) {
     json j = json::object();
     for (const auto& [path, s] : sources) {
-        j[path] = {{"size", s.size}, {"mtime", s.mtime}, {"records", s.records}, {"done", s.done}};
+        j[path] = {{"size", s.size}, {"mtime", s.mtime}, {"records", s.records}, {"done", s.done},
+                   {"hash", s.hash}};
     }
     return j.dump();
 }
@@ -356,7 +359,7 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
         }
         const std::uint64_t skip = same && summary.resumed ? known->second.records : 0;
         // The records an interrupted run committed stay counted as done.
-        sources[file.info.display] = SourceState{file.size, mtime, skip, false};
+        sources[file.info.display] = SourceState{file.size, mtime, skip, false, corpus::file_hash(file.path)};
         sink.begin_file(file.info.display, skip);
         walker.walk(file, sink, observer);
         sink.end_file();
@@ -396,7 +399,7 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
                             .dump());
     json inputs = json::array();
     for (const auto& [path, s] : sources) {
-        inputs.push_back({{"path", path}, {"bytes", s.size}, {"records", s.records}});
+        inputs.push_back({{"path", path}, {"bytes", s.size}, {"records", s.records}, {"hash", s.hash}});
     }
     writer.set_metadata(std::string(schema::kMetaManifest),
                         json{{"version", kVersion},

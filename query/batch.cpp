@@ -31,7 +31,7 @@ std::vector<Topic> read_trec(const std::string& all) {
     std::vector<Topic> topics;
     static const std::regex top(R"(<top>([\s\S]*?)</top>)", std::regex::icase);
     static const std::regex num(R"(<num>\s*(?:Number:)?\s*([^<\s]+))", std::regex::icase);
-    static const std::regex title(R"(<title>\s*(?:Topic:)?([\s\S]*?)(?:</title>|<desc>|<narr>|</top>))",
+    static const std::regex title(R"(<title>\s*(?:Topic:)?([\s\S]*?)(?:</title>|<desc>|<narr>|$))",
                                   std::regex::icase);
     for (std::sregex_iterator it(all.begin(), all.end(), top), end; it != end; ++it) {
         const std::string body = (*it)[1].str();
@@ -115,7 +115,8 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
         if (j.is_object()) {
             for (const auto& in : j.value("inputs", nlohmann::json::array())) {
                 out += "# source: " + in.value("path", std::string()) + " bytes=" +
-                       std::to_string(in.value("bytes", 0ull)) + " records=" +
+                       std::to_string(in.value("bytes", 0ull)) + " fnv1a64=" +
+                       in.value("hash", std::string()) + " records=" +
                        std::to_string(in.value("records", 0ull)) + "\n";
             }
         }

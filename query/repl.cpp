@@ -1,6 +1,8 @@
 #include "query/repl.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <map>
 #include <cstdlib>
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -19,6 +21,10 @@ const char* const kReplHelp =
     "  :sort S            relevance, date or rating\n"
     "  :show N            the whole review behind result N\n"
     "  :next / :prev      the next or previous page of results\n"
+    "  :facets [F,...]    counts over the whole match (topic,reviewer,category,year,rating)\n"
+    "  :facet F VALUE     narrow the search to a facet value, e.g. :facet topic burnout\n"
+    "  :unfacet           drop the facet filters\n"
+    "  :explain N         each term's part in result N's score\n"
     "  :quit              leave (also :q, or end of input)\n";
 
 bool StreamLineReader::read_line(std::string& line) {
@@ -79,6 +85,7 @@ bool Repl::handle_line(const std::string& raw) {
             command(name, arg);
         } else {
             request_.query = line;
+            filters_.clear();
             request_.offset = 0;
             run_query();
         }
@@ -92,7 +99,9 @@ bool Repl::handle_line(const std::string& raw) {
 }
 
 void Repl::run_query() {
-    last_ = searcher_.search(request_);
+    SearchRequest r = request_;
+    r.query = effective_query();
+    last_ = searcher_.search(r);
     print_results(out_, *last_, print_);
 }
 
@@ -136,9 +145,61 @@ void Repl::command(const std::string& name, const std::string& arg) {
             request_.offset = request_.offset >= request_.k ? request_.offset - request_.k : 0;
         }
         run_query();
+    } else if (name == "facets") {
+        if (!last_) throw UsageError("no results yet: type a query first");
+        SearchRequest r = request_;
+        r.query = effective_query();
+        r.k = 0;
+        r.facets.clear();
+        for (const std::string& f : text::split(arg.empty() ? "topic,reviewer,category,year,rating" : arg, ',')) {
+            if (!text::trim(f).empty()) r.facets.push_back(text::trim(f));
+        }
+        const SearchResult result = searcher_.search(r);
+        for (const Facet& f : result.facets) {
+            out_ << f.name << ":";
+            for (const auto& [value, count] : f.values) out_ << "  " << value << " (" << count << ")";
+            out_ << '\n';
+        }
+    } else if (name == "facet") {
+        const std::size_t space = arg.find(' ');
+        if (space == std::string::npos) throw UsageError(":facet takes a facet and a value, e.g. :facet topic burnout");
+        const std::string facet = arg.substr(0, space);
+        const std::string value = text::trim(arg.substr(space + 1));
+        static const std::map<std::string, std::string> kField = {
+            {"topic", "topic"}, {"reviewer", "by"}, {"category", "category"}, {"year", "date"}, {"rating", "rating"}};
+        const auto it = kField.find(facet);
+        if (it == kField.end()) throw UsageError("facets are topic, reviewer, category, year and rating");
+        const bool quote = facet != "year" && facet != "rating";
+        filters_.push_back(it->second + ":" + (quote ? "\"" + value + "\"" : value));
+        request_.offset = 0;
+        run_query();
+    } else if (name == "unfacet") {
+        filters_.clear();
+        request_.offset = 0;
+        if (last_) run_query();
+    } else if (name == "explain") {
+        const Hit* hit = hit_by_rank(arg);
+        SearchRequest r = request_;
+        r.query = effective_query();
+        r.explain = true;
+        const SearchResult result = searcher_.search(r);
+        for (const Hit& h : result.hits) {
+            if (h.review.id != hit->review.id) continue;
+            out_ << h.rank << ". " << h.review.title << "  score " << format_number(h.score, 6) << '\n';
+            for (const auto& c : h.explanation) {
+                out_ << "   " << c.field << ':' << c.term << "  " << format_number(c.weight, 6) << '\n';
+            }
+            if (std::abs(h.unexplained) > 1e-9) out_ << "   other  " << format_number(h.unexplained, 6) << '\n';
+        }
     } else {
         throw UsageError("unknown command :" + name + " (try :help)");
     }
+}
+
+std::string Repl::effective_query() const {
+    std::string q = request_.query;
+    for (const std::string& f : filters_) q += " " + f;
+    return q;
 }
 
 }  // namespace revsearch::query

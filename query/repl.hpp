@@ -4,6 +4,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "query/printer.hpp"
 #include "query/searcher.hpp"
@@ -62,6 +63,8 @@ private:
     void run_query();
     void command(const std::string& name, const std::string& arg);
     [[nodiscard]] const Hit* hit_by_rank(const std::string& arg) const;
+    /// The typed query plus the facet filters chosen with :facet.
+    [[nodiscard]] std::string effective_query() const;
 
     Searcher& searcher_;
     SearchRequest request_;
@@ -69,6 +72,7 @@ private:
     std::ostream& out_;
     std::ostream& err_;
     std::optional<SearchResult> last_;
+    std::vector<std::string> filters_;
 };
 
 /// The REPL's help text.

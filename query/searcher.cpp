@@ -143,9 +143,10 @@ SearchResult Searcher::search(const SearchRequest& request) {
 }
 
 Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::string& text,
-                                       std::map<std::string, double>& factors) {
+                                       std::map<std::string, double>& factors, bool& one_leaf) {
     builder_.set_default_and(request.default_and);
     Xapian::Query matching = builder_.parse(text, request.parse);
+    one_leaf = false;
     bool weighted = false;
     for (const auto& [field, w] : request.field_weights) weighted = weighted || w != 1.0;
     if (!weighted) {
@@ -154,21 +155,20 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
         }
         return matching;
     }
-    // Scoring: one parse per text field, in which only that field's words are real terms,
-    // scaled by the field's weight. Matching: the normal parse, weighted 0, decides which
-    // documents qualify (so `a AND b` may match a in the title and b in the body).
+    // Scoring: every text term of the parsed query, each scaled by its field's weight, OR'd.
+    // Matching: the parsed query itself, weighted 0, decides which documents qualify (so
+    // `a AND b` matches a in the title and b in the body, and scores both). Phrases and
+    // wildcards still decide matching; their words score as words.
     std::vector<Xapian::Query> scoring;
-    for (const s::Field& field : s::kFields) {
-        if (field.kind != s::FieldKind::Text) continue;
-        if (!field.in_default && text.find(std::string(field.name) + ":") == std::string::npos) continue;
-        const auto it = request.field_weights.find(std::string(field.name));
+    for (auto t = matching.get_unique_terms_begin(); t != matching.get_unique_terms_end(); ++t) {
+        const s::Field* field = field_of(*t);
+        if (field == nullptr || field->kind != s::FieldKind::Text) continue;
+        const auto it = request.field_weights.find(std::string(field->name));
         const double w = it == request.field_weights.end() ? 1.0 : it->second;
-        const Xapian::Query q = builder_.parse_field_only(text, request.parse, field.name);
-        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
-            if (is_text_term(*t)) factors[*t] = w;
-        }
-        scoring.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, w);
+        factors[*t] = w;
+        scoring.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), w);
     }
+    one_leaf = true;
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, matching, 0.0),
                          Xapian::Query(Xapian::Query::OP_OR, scoring.begin(), scoring.end()));
@@ -180,7 +180,7 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
         more_like_this(request, p);
         return p;
     }
-    p.query = weighted_parse(request, text, p.factors);
+    p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term);
     p.filter_part = p.query;
     if (request.prf.docs > 0 && request.prf.terms > 0 && !p.query.empty()) expand_rm3(request, p);
     return p;
@@ -400,8 +400,10 @@ void Searcher::explain(const SearchRequest& request, const Plan& plan, Xapian::d
                                         Xapian::Query(doc_term)));
         const Xapian::MSet m = enquire.get_mset(0, 1);
         if (m.empty() || *m.begin() != docid) continue;
-        const std::size_t leaves = std::max<std::size_t>(1, request.prf.docs > 0 || !request.like_id.empty()
-                                                                ? 1 : occurrences[term]);
+        const std::size_t leaves =
+            plan.one_leaf_per_term || request.prf.docs > 0 || !request.like_id.empty()
+                ? 1
+                : std::max<std::size_t>(1, occurrences[term]);
         const double part = m.begin().get_weight() * static_cast<double>(leaves);
         if (part == 0) continue;
         const s::Field* field = field_of(term);

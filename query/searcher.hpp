@@ -124,11 +124,16 @@ private:
         Xapian::Query filter_part;  ///< what must match (for facets and explain filters)
         std::map<std::string, double> factors;
         std::vector<std::string> expansion;
+        /// True when each scored term has exactly one scoring leaf (field weights, feedback,
+        /// more-like-this build their scoring part that way); otherwise a term's leaves are
+        /// its occurrences in the parsed query.
+        bool one_leaf_per_term = false;
     };
     [[nodiscard]] SearchResult search_once(const SearchRequest& request);
     [[nodiscard]] Plan plan(const SearchRequest& request, const std::string& text);
     [[nodiscard]] Xapian::Query weighted_parse(const SearchRequest& request, const std::string& text,
-                                               std::map<std::string, double>& factors);
+                                               std::map<std::string, double>& factors,
+                                               bool& one_leaf);
     void expand_rm3(const SearchRequest& request, Plan& plan);
     void more_like_this(const SearchRequest& request, Plan& plan);
     void configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,

@@ -106,7 +106,7 @@ void print_stats(std::ostream& out, const Xapian::Database& db, OutputFormat for
         out << "sources:\n";
         for (const auto& in : j["manifest"].value("inputs", json::array())) {
             out << "  " << in.value("path", "") << " (" << in.value("bytes", 0) << " bytes, "
-                << in.value("records", 0) << " records)\n";
+                << in.value("records", 0) << " records, fnv1a64 " << in.value("hash", "") << ")\n";
         }
     }
     out << "rejected over all runs:";

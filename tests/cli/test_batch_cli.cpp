@@ -1,0 +1,296 @@
+// Batch runs, manifests, stats and facets of the real revsearch-query, and evaluation of its runs
+// by the real revsearch-eval, on the retrieval fixture (tests/fixtures/retrieval).
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_support.hpp"
+
+using namespace revsearch::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fixture(const std::string& name) { return fixtures_dir() / "retrieval" / name; }
+
+std::string eval_bin() { return (fs::path(query_bin()).parent_path() / "revsearch-eval").string(); }
+
+/// A database indexed from the retrieval fixture by the real revsearch-index.
+struct IndexedRetrieval {
+    TempDir dir;
+    std::string db = dir.file("db");
+    IndexedRetrieval() {
+        const ProcessResult r = run_process({index_bin(), "--db", db, fixture("reviews.jsonl").string()});
+        INFO("revsearch-index stderr:\n" << r.err);
+        REQUIRE(r.exit_code == 0);
+    }
+};
+
+ProcessResult query(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{query_bin()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+}
+
+std::vector<std::string> fields_of(const std::string& line) {
+    std::istringstream in(line);
+    std::vector<std::string> fields;
+    std::string f;
+    while (in >> f) fields.push_back(f);
+    return fields;
+}
+
+/// Checks that `run` is a valid TREC run and returns the number of lines per qid, in order of
+/// first appearance.
+std::vector<std::pair<std::string, std::size_t>> check_trec_run(const std::string& run) {
+    std::vector<std::pair<std::string, std::size_t>> per_query;
+    double last_score = 0;
+    for (const std::string& line : lines_of(run)) {
+        INFO("line: " << line);
+        const auto f = fields_of(line);
+        REQUIRE(f.size() == 6);
+        CHECK(f[1] == "Q0");
+        char* end = nullptr;
+        const long rank = std::strtol(f[3].c_str(), &end, 10);
+        CHECK(*end == '\0');
+        const double score = std::strtod(f[4].c_str(), &end);
+        CHECK(*end == '\0');
+        if (per_query.empty() || per_query.back().first != f[0]) {
+            for (const auto& [qid, n] : per_query) CHECK(qid != f[0]);  // each query in one block
+            per_query.emplace_back(f[0], 0);
+        } else {
+            CHECK(score <= last_score);
+        }
+        ++per_query.back().second;
+        CHECK(rank == static_cast<long>(per_query.back().second));
+        last_score = score;
+    }
+    return per_query;
+}
+
+/// The number of reviews matching `text` (free text), counted from a deep ranked search.
+std::size_t match_count(const std::string& db, const std::string& text) {
+    const ProcessResult r = query({"--db", db, "--parse", "plain", "--format", "trec", "-k", "100000", text});
+    REQUIRE(r.exit_code == 0);
+    return lines_of(r.out).size();
+}
+
+std::vector<std::string> qids(const std::vector<std::pair<std::string, std::size_t>>& per_query) {
+    std::vector<std::string> out;
+    for (const auto& [q, n] : per_query) out.push_back(q);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("batch mode writes a valid TREC run for every query file format", "[cli]") {
+    IndexedRetrieval f;
+
+    SECTION("TREC topics give one ranked block per topic, numbered as in the file") {
+        const ProcessResult r = query({"--db", f.db, "--queries", fixture("topics.trec").string()});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto per_query = check_trec_run(r.out);
+        CHECK(qids(per_query) == std::vector<std::string>{"101", "102", "103"});
+        REQUIRE(per_query.size() == 3);
+        CHECK(per_query[0].second == match_count(f.db, "kettle whistle"));
+        CHECK(per_query[1].second == match_count(f.db, "teapot"));
+        CHECK(per_query[2].second == match_count(f.db, "compassion fatigue nurse"));
+    }
+    SECTION("TREC topics with a title and no description are read too") {
+        const std::string topics = f.dir.write(
+            "titles.trec", "<top>\n<num> Number: 201\n<title> teapot\n</top>\n\n"
+                           "<top>\n<num> Number: 202\n<title> garden hose\n</top>\n");
+        const ProcessResult r = query({"--db", f.db, "--queries", topics});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(qids(check_trec_run(r.out)) == std::vector<std::string>{"201", "202"});
+    }
+    SECTION("SMART queries numbered by position are numbered 1, 2, 3") {
+        const ProcessResult r = query(
+            {"--db", f.db, "--queries", fixture("queries.smart").string(), "--number-by-position"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto per_query = check_trec_run(r.out);
+        CHECK(qids(per_query) == std::vector<std::string>{"1", "2", "3"});
+        REQUIRE(per_query.size() == 3);
+        CHECK(per_query[2].second == match_count(f.db, "garden apple trees"));
+    }
+    SECTION("SMART queries without numbering by position keep their .I numbers") {
+        const ProcessResult r = query({"--db", f.db, "--queries", fixture("queries.smart").string()});
+        REQUIRE(r.exit_code == 0);
+        CHECK(qids(check_trec_run(r.out)) == std::vector<std::string>{"5", "9", "12"});
+    }
+    SECTION("qid<TAB>text lines give a run, and stray operators and punctuation do not fail") {
+        const ProcessResult r = query({"--db", f.db, "--queries", fixture("queries.tsv").string()});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto per_query = check_trec_run(r.out);
+        // q3 is only operators and punctuation: it may match nothing, but it does not fail.
+        for (const auto& [q, n] : per_query) CHECK((q == "q1" || q == "q2" || q == "q3" || q == "q4"));
+        CHECK(r.out.find("q1 Q0 ") != std::string::npos);
+        CHECK(r.out.find("q4 Q0 ") != std::string::npos);
+    }
+    SECTION("the default depth is 1000, capped by the number of matches") {
+        const std::string queries = f.dir.write("broad.tsv", "b1\ttea kettle garden album tent lock\n");
+        const ProcessResult r = query({"--db", f.db, "--queries", queries});
+        REQUIRE(r.exit_code == 0);
+        const auto per_query = check_trec_run(r.out);
+        REQUIRE(per_query.size() == 1);
+        CHECK(per_query[0].second == match_count(f.db, "tea kettle garden album tent lock"));
+        CHECK(per_query[0].second > 10);
+        CHECK(per_query[0].second < 30);
+    }
+    SECTION("an explicit --top limits every query's depth") {
+        const ProcessResult r = query({"--db", f.db, "--queries", fixture("topics.trec").string(), "-k", "2"});
+        REQUIRE(r.exit_code == 0);
+        for (const auto& [q, n] : check_trec_run(r.out)) CHECK(n <= 2);
+    }
+}
+
+TEST_CASE("two batch runs of the same command are byte-identical", "[cli]") {
+    IndexedRetrieval f;
+    const std::vector<std::string> args{"--db", f.db, "--queries", fixture("queries.tsv").string(), "--manifest"};
+    const ProcessResult a = query(args);
+    const ProcessResult b = query(args);
+    REQUIRE(a.exit_code == 0);
+    REQUIRE(b.exit_code == 0);
+    CHECK_FALSE(a.out.empty());
+    CHECK(a.out == b.out);
+}
+
+TEST_CASE("the option --manifest starts a run with # lines naming the weighting and the analyzer", "[cli]") {
+    IndexedRetrieval f;
+    const ProcessResult r = query({"--db", f.db, "--queries", fixture("topics.trec").string(), "--manifest",
+                                   "--weighting", "bm25:k1=1.2,b=0.75"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto lines = lines_of(r.out);
+    std::vector<std::string> header;
+    std::size_t i = 0;
+    for (; i < lines.size() && !lines[i].empty() && lines[i][0] == '#'; ++i) header.push_back(lines[i]);
+    std::string joined;
+    for (const auto& h : header) joined += h + "\n";
+
+    SECTION("the header names the weighting with its parameters and the analyzer") {
+        REQUIRE_FALSE(header.empty());
+        CHECK_THAT(joined, Catch::Contains("# weighting: bm25:b=0.75,k1=1.2"));
+        CHECK_THAT(joined, Catch::Contains("# analyzer: language=english"));
+        CHECK_THAT(joined, Catch::Contains("reviews.jsonl"));
+    }
+    SECTION("after the header comes the run itself, with no more # lines") {
+        std::string rest;
+        for (; i < lines.size(); ++i) rest += lines[i] + "\n";
+        CHECK(rest.find('#') == std::string::npos);
+        CHECK(check_trec_run(rest).size() == 3);
+    }
+}
+
+TEST_CASE("the option --stats --format json reports documents, topics and rejects", "[cli]") {
+    TempDir dir;
+    const std::string db = dir.file("db");
+    const ProcessResult indexed = run_process(
+        {index_bin(), "--db", db, fixture("reviews.jsonl").string(), fixture("bad.jsonl").string()});
+    INFO(indexed.err);
+    REQUIRE(indexed.exit_code == 3);
+
+    const ProcessResult r = query({"--db", db, "--stats", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+
+    SECTION("the document count includes the good record of the bad file") {
+        CHECK(j.at("documents") == 31);
+    }
+    SECTION("the topics histogram counts the tagged topics") {
+        std::map<std::string, int> topics;
+        for (const auto& t : j.at("topics")) topics[t.at(0).get<std::string>()] = t.at(1).get<int>();
+        CHECK(topics["tea rituals"] == 6);
+        CHECK(topics["compassion fatigue"] >= 1);
+    }
+    SECTION("the rejects are counted by reason, two in all") {
+        int total = 0;
+        for (const auto& [reason, n] : j.at("rejects_by_reason").items()) total += n.get<int>();
+        CHECK(total == 2);
+    }
+}
+
+TEST_CASE("json output with --facets ends with a summary whose counts match the hits", "[cli]") {
+    IndexedRetrieval f;
+    const ProcessResult r = query({"--db", f.db, "--facets", "topic,category", "--format", "json", "-k", "1000", "tea"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto lines = lines_of(r.out);
+    REQUIRE(lines.size() > 2);
+    const auto summary = nlohmann::json::parse(lines.back());
+    REQUIRE(summary.contains("facets"));
+
+    std::map<std::string, int> topic_hits, category_hits;
+    std::size_t hits = 0;
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+        const auto hit = nlohmann::json::parse(lines[i]);
+        REQUIRE(hit.contains("id"));
+        ++hits;
+        for (const auto& t : hit.at("topics")) {
+            std::string lower = t.get<std::string>();
+            for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            ++topic_hits[lower];
+        }
+        ++category_hits[hit.at("category").get<std::string>()];
+    }
+
+    SECTION("the estimate equals the number of hits printed") {
+        CHECK(summary.at("estimated") == hits);
+    }
+    SECTION("each topic's count equals the hits that carry the topic") {
+        REQUIRE_FALSE(summary.at("facets").at("topic").empty());
+        std::map<std::string, int> counted;
+        for (const auto& v : summary.at("facets").at("topic")) counted[v.at("value").get<std::string>()] = v.at("count").get<int>();
+        CHECK(counted == topic_hits);
+    }
+    SECTION("each category's count equals the hits in the category") {
+        std::map<std::string, int> counted;
+        for (const auto& v : summary.at("facets").at("category")) counted[v.at("value").get<std::string>()] = v.at("count").get<int>();
+        CHECK(counted == category_hits);
+    }
+    SECTION("with a shallow depth the facets still count the whole match") {
+        const ProcessResult shallow = query({"--db", f.db, "--facets", "category", "--format", "json", "-k", "2", "tea"});
+        REQUIRE(shallow.exit_code == 0);
+        const auto shallow_lines = lines_of(shallow.out);
+        REQUIRE(shallow_lines.size() == 3);
+        const auto shallow_summary = nlohmann::json::parse(shallow_lines.back());
+        int total = 0;
+        for (const auto& v : shallow_summary.at("facets").at("category")) total += v.at("count").get<int>();
+        CHECK(total == static_cast<int>(hits));
+    }
+}
+
+TEST_CASE("revsearch-eval scores a batch run against judgments", "[cli]") {
+    IndexedRetrieval f;
+    const ProcessResult run = query({"--db", f.db, "--queries", fixture("topics.trec").string()});
+    REQUIRE(run.exit_code == 0);
+    const std::string run_file = f.dir.write("run.trec", run.out);
+
+    const ProcessResult r = run_process({eval_bin(), fixture("qrels.trec").string(), run_file});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    bool map_line = false;
+    double map = -1;
+    for (const std::string& line : lines_of(r.out)) {
+        const auto fields = fields_of(line);
+        if (!fields.empty() && fields[0] == "map") {
+            map_line = true;
+            map = std::strtod(fields.back().c_str(), nullptr);
+        }
+    }
+    CHECK(map_line);
+    CHECK(map > 0.5);
+    CHECK(map <= 1.0);
+}
