@@ -15,19 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-ProcessResult index(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{index_bin(), "--progress", "none"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv);
-}
-
-/// The number of reviews in the index, as --stats reports it.
-long doc_count(const std::string& db) {
-    const ProcessResult r = run_process({query_bin(), "--db", db, "--stats", "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    return nlohmann::json::parse(r.out).at("documents").get<long>();
-}
-
 std::string jsonl_lines(int n, const std::string& tag) {
     std::string out;
     for (int i = 1; i <= n; ++i) {
@@ -84,11 +71,11 @@ TEST_CASE("a truncated compressed file keeps the records before the damage and n
             const std::string packed = compress(plain, tool);
             fs::remove(plain);
             truncate_file(packed, 0.5);
-            const ProcessResult r = index({"--db", dir.file("db"), packed});
+            const ProcessResult r = run_index({"--db", dir.file("db"), packed});
             INFO(r.err);
             CHECK(r.exit_code == 3);
             CHECK_THAT(r.err, Catch::Contains(packed + ": rejected: truncated or corrupt compressed data"));
-            const long docs = doc_count(dir.file("db"));
+            const long docs = indexed_count(dir.file("db"));
             CHECK(docs > 100);
             CHECK(docs < 20000);
         }
@@ -102,10 +89,10 @@ TEST_CASE("a JSON line cut in half is rejected with its line number and the rest
     content += R"({"id":"cut","title":"Half a rec)" "\n";
     content += jsonl_lines(2, "b");
     const std::string input = dir.write("cut.jsonl", content);
-    const ProcessResult r = index({"--db", dir.file("db"), input});
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains(input + ":4: rejected: malformed JSON"));
-    CHECK(doc_count(dir.file("db")) == 5);
+    CHECK(indexed_count(dir.file("db")) == 5);
 }
 
 TEST_CASE("binary garbage is rejected line by line when read as JSONL, and skipped otherwise",
@@ -115,14 +102,14 @@ TEST_CASE("binary garbage is rejected line by line when read as JSONL, and skipp
     for (int i = 0; i < 3000; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
     SECTION("named as .jsonl, each line of it is a named reject") {
         const std::string input = dir.write("noise.jsonl", garbage);
-        const ProcessResult r = index({"--db", dir.file("db"), input});
+        const ProcessResult r = run_index({"--db", dir.file("db"), input});
         CHECK(r.exit_code == 3);
         CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected:"));
-        CHECK(doc_count(dir.file("db")) == 0);
+        CHECK(indexed_count(dir.file("db")) == 0);
     }
     SECTION("with no telling name, it is skipped as not a review format") {
         const std::string input = dir.write("noise.bin", garbage);
-        const ProcessResult r = index({"--db", dir.file("db"), input});
+        const ProcessResult r = run_index({"--db", dir.file("db"), input});
         CHECK(r.exit_code == 0);
         CHECK_THAT(r.err, Catch::Contains(input + ": skipped: not a recognised review format"));
     }
@@ -132,16 +119,16 @@ TEST_CASE("invalid UTF-8 rejects its record and says so", "[cli]") {
     TempDir dir;
     const std::string input = dir.write(
         "latin1.jsonl", jsonl_lines(1, "ok") + "{\"id\":\"bad\",\"title\":\"Caf\xe9 au lait\"}\n");
-    const ProcessResult r = index({"--db", dir.file("db"), input});
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains(input + ":2: rejected: invalid UTF-8"));
-    CHECK(doc_count(dir.file("db")) == 1);
+    CHECK(indexed_count(dir.file("db")) == 1);
 }
 
 TEST_CASE("an empty file indexes nothing and is not an error", "[cli]") {
     TempDir dir;
     const std::string input = dir.write("empty.jsonl", "");
-    const ProcessResult r = index({"--db", dir.file("db"), input});
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.err, Catch::Contains("read 0 records"));
 }
@@ -152,20 +139,20 @@ TEST_CASE("a record with nothing to index is rejected but a title without a body
     const std::string input = dir.write(
         "mixed.jsonl", R"({"id":"empty","reviewer":"Nobody"})" "\n"
                        R"({"id":"title-only","title":"Just a title"})" "\n");
-    const ProcessResult r = index({"--db", dir.file("db"), input});
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected: nothing to index (no title and no body)"));
-    CHECK(doc_count(dir.file("db")) == 1);
+    CHECK(indexed_count(dir.file("db")) == 1);
 }
 
 TEST_CASE("a directory with an unreadable entry reports it and indexes the rest", "[cli]") {
     TempDir dir;
     dir.write("in/a.jsonl", jsonl_lines(2, "a"));
     fs::create_symlink(dir.file("in/missing.jsonl"), dir.file("in/dangling.jsonl"));
-    const ProcessResult r = index({"--db", dir.file("db"), dir.file("in")});
+    const ProcessResult r = run_index({"--db", dir.file("db"), dir.file("in")});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains("dangling.jsonl: rejected: unreadable input"));
-    CHECK(doc_count(dir.file("db")) == 2);
+    CHECK(indexed_count(dir.file("db")) == 2);
 }
 
 TEST_CASE("duplicate ids in one run are counted and the last one wins", "[cli]") {
@@ -174,12 +161,12 @@ TEST_CASE("duplicate ids in one run are counted and the last one wins", "[cli]")
         "dups.jsonl", R"({"id":"x","title":"First version","body":"old words"})" "\n"
                       R"({"id":"y","title":"Other","body":"other words"})" "\n"
                       R"({"id":"x","title":"Second version","body":"new words"})" "\n");
-    const ProcessResult r = index({"--db", dir.file("db"), input});
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.err, Catch::Contains("replaced 1 (1 repeated within this run)"));
     CHECK_THAT(r.err, Catch::Contains(input + ":3: note: id 'x' repeats an earlier record"));
     const ProcessResult q = run_process({query_bin(), "--db", dir.file("db"), "--format", "json", "id:x"});
     CHECK_THAT(q.out, Catch::Contains("Second version"));
     // Accounting: documents = records read - rejected - replaced duplicates.
-    CHECK(doc_count(dir.file("db")) == 3 - 0 - 1);
+    CHECK(indexed_count(dir.file("db")) == 3 - 0 - 1);
 }

@@ -23,6 +23,7 @@
 #include "corpus/side_files.hpp"
 #include "corpus/text_reader.hpp"
 #include "corpus/walker.hpp"
+#include "tests/support/corpus_support.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace revsearch;
@@ -32,22 +33,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-InputInfo make_info(const std::string& display, const std::string& relative) {
-    InputInfo info;
-    info.display = display;
-    info.relative = relative;
-    return info;
-}
-
-// Collects what a reader finds, in order.
-class CollectingSink : public RecordSink {
-  public:
-    void on_review(Review&& review) override { reviews.push_back(std::move(review)); }
-    void on_reject(Reject&& reject) override { rejects.push_back(std::move(reject)); }
-
-    std::vector<Review> reviews;
-    std::vector<Reject> rejects;
-};
+using revsearch::test::CollectingSink;
+using revsearch::test::make_info;
 
 // Collects what the walker says besides records.
 class CollectingObserver : public WalkObserver {

@@ -8,6 +8,7 @@
 #include "common/text.hpp"
 #include "corpus/inputs.hpp"
 #include "corpus/jsonl_reader.hpp"
+#include "tests/support/corpus_support.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace revsearch;
@@ -15,22 +16,8 @@ using namespace revsearch::corpus;
 
 namespace {
 
-InputInfo make_info(const std::string& display, const std::string& relative) {
-    InputInfo info;
-    info.display = display;
-    info.relative = relative;
-    return info;
-}
-
-// Collects what a reader finds, in order.
-class CollectingSink : public RecordSink {
-  public:
-    void on_review(Review&& review) override { reviews.push_back(std::move(review)); }
-    void on_reject(Reject&& reject) override { rejects.push_back(std::move(reject)); }
-
-    std::vector<Review> reviews;
-    std::vector<Reject> rejects;
-};
+using revsearch::test::CollectingSink;
+using revsearch::test::make_info;
 
 const InputInfo kInfo = make_info("corpus/sub/reviews.jsonl", "sub/reviews.jsonl");
 

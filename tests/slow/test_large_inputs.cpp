@@ -2,7 +2,6 @@
 // they take too long under the sanitizers.
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -11,18 +10,6 @@
 using namespace revsearch::test;
 
 namespace {
-
-ProcessResult index(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{index_bin(), "--progress", "none"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv);
-}
-
-long doc_count(const std::string& db) {
-    const ProcessResult r = run_process({query_bin(), "--db", db, "--stats", "--format", "json"});
-    REQUIRE(r.exit_code == 0);
-    return nlohmann::json::parse(r.out).at("documents").get<long>();
-}
 
 std::string jsonl_lines(int n, const std::string& tag) {
     std::string out;
@@ -46,15 +33,15 @@ TEST_CASE("a 50 MB review is rejected by --max-record-bytes and indexed when the
     const std::string input = dir.write("huge.jsonl", R"({"id":"huge","title":"Huge","body":")" +
                                                           body + "\"}\n" + jsonl_lines(1, "small"));
     SECTION("with the default limit it is rejected by name and the rest is indexed") {
-        const ProcessResult r = index({"--db", dir.file("db"), input});
+        const ProcessResult r = run_index({"--db", dir.file("db"), input});
         CHECK(r.exit_code == 3);
         CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected: record larger than --max-record-bytes"));
-        CHECK(doc_count(dir.file("db")) == 1);
+        CHECK(indexed_count(dir.file("db")) == 1);
     }
     SECTION("with a larger limit it is indexed") {
-        const ProcessResult r = index({"--db", dir.file("db"), "--max-record-bytes", "100000000", input});
+        const ProcessResult r = run_index({"--db", dir.file("db"), "--max-record-bytes", "100000000", input});
         CHECK(r.exit_code == 0);
-        CHECK(doc_count(dir.file("db")) == 2);
+        CHECK(indexed_count(dir.file("db")) == 2);
     }
 }
 

@@ -75,6 +75,21 @@ std::optional<fs::path> seed_page_dir() {
 std::string index_bin() { return REVSEARCH_INDEX_BIN; }
 std::string query_bin() { return REVSEARCH_QUERY_BIN; }
 
+ProcessResult run_index(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{index_bin(), "--progress", "none"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+}
+
+long indexed_count(const std::string& db) {
+    const ProcessResult r = run_process({query_bin(), "--db", db, "--stats", "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    const std::string key = "\"documents\":";
+    const std::size_t at = r.out.find(key);
+    REQUIRE(at != std::string::npos);
+    return std::stol(r.out.substr(at + key.size()));
+}
+
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;

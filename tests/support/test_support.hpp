@@ -57,6 +57,13 @@ struct ProcessResult {
 [[nodiscard]] std::string index_bin();
 [[nodiscard]] std::string query_bin();
 
+/// Runs revsearch-index with `--progress none` and the given arguments.
+[[nodiscard]] ProcessResult run_index(const std::vector<std::string>& args);
+
+/// The number of reviews in the index at `db`, as `revsearch-query --stats` reports it.
+/// Fails the test (REQUIRE) if the query tool cannot read it.
+[[nodiscard]] long indexed_count(const std::string& db);
+
 /// Reads a whole file.
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);
 
