@@ -69,6 +69,15 @@ private:
     std::string* error_;
 };
 
+/// True for the fields whose values are literals: boolean filters and ranges.
+bool is_filter_field(const std::string& name) {
+    if (name == "date" || name == "rating") return true;
+    for (const s::Field& f : s::kFields) {
+        if (f.kind == s::FieldKind::Boolean && f.name == name) return true;
+    }
+    return false;
+}
+
 /// Drops stop words inside phrases ("state of mind", state-of-mind). The indexer leaves stop
 /// words out without leaving gaps in the positions, and QueryParser keeps stop words inside
 /// phrases, so without this a phrase with a stop word could never match.
@@ -94,6 +103,23 @@ std::string strip_phrase_stopwords(std::string_view text, const Analyzer& analyz
         const auto u = static_cast<unsigned char>(c);
         if (std::isalnum(u) || u >= 0x80 || c == '\'') {
             word += c;
+            continue;
+        }
+        if (c == ':' && !quoted && is_filter_field(word)) {
+            // A filter's value (id:self-compassion-in-psychotherapy, topic:"x of y") is a
+            // literal, not words: copy it as written.
+            out += word + ':';
+            word.clear();
+            std::size_t end = i + 1;
+            if (end < text.size() && text[end] == '"') {
+                end = text.find('"', end + 1);
+                end = end == std::string_view::npos ? text.size() : end + 1;
+            } else {
+                while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != ')') ++end;
+            }
+            out.append(text.substr(i + 1, end - i - 1));
+            i = end - 1;
+            in_compound = false;
             continue;
         }
         flush(c);
@@ -229,18 +255,29 @@ Xapian::Query QueryBuilder::parse_field_only(std::string_view text, ParseMode mo
 }
 
 std::string QueryBuilder::suggest(std::string_view text) {
+    // Only words the index does not know are corrected: Xapian's spelling suggestion offers a
+    // more frequent neighbour even for a word that exists ("mind" -> "find").
     try {
-        Xapian::QueryParser parser;
-        configure(parser, "");
-        struct Forget {
-            std::map<const Xapian::QueryParser*, PartialDateRangeProcessor*>& map;
-            const Xapian::QueryParser* key;
-            ~Forget() { map.erase(key); }
-        } forget{date_processors_, &parser};
-        (void)run_parser(parser, text, ParseMode::Syntax, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-        return parser.get_corrected_query_string();
-    } catch (const Error&) {
-        return {};
+        std::vector<Token> words;
+        analyzer_.tokenize(text, words, false);
+        std::string out;
+        std::size_t pos = 0;
+        bool changed = false;
+        for (const Token& w : words) {
+            const bool field_value = w.begin > 0 && text[w.begin - 1] == ':';
+            if (field_value || w.term.size() < 3) continue;
+            const std::string term = analyzer_.term(w.term);
+            if (db_.term_exists(term) || db_.term_exists(std::string(s::kTitlePrefix) + term)) continue;
+            const std::string fix = db_.get_spelling_suggestion(w.term);
+            if (fix.empty() || fix == w.term) continue;
+            out.append(text.substr(pos, w.begin - pos));
+            out += fix;
+            pos = w.end;
+            changed = true;
+        }
+        if (!changed) return {};
+        out.append(text.substr(pos));
+        return out;
     } catch (const Xapian::Error&) {
         return {};
     }
