@@ -245,15 +245,6 @@ Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode) {
     return run_parser(parser_, text, mode);
 }
 
-Xapian::Query QueryBuilder::parse_field_only(std::string_view text, ParseMode mode,
-                                             std::string_view field) {
-    Xapian::QueryParser parser;
-    configure(parser, field);
-    const Xapian::Query q = run_parser(parser, text, mode);
-    date_processors_.erase(&parser);
-    return q;
-}
-
 std::string QueryBuilder::suggest(std::string_view text) {
     // Only words the index does not know are corrected: Xapian's spelling suggestion offers a
     // more frequent neighbour even for a word that exists ("mind" -> "find").

@@ -31,12 +31,6 @@ public:
     /// range. Empty text gives an empty query, which matches nothing.
     [[nodiscard]] Xapian::Query parse(std::string_view text, ParseMode mode = ParseMode::Syntax);
 
-    /// Parses `text` for scoring one text field only: that field's words are real terms, the
-    /// other text fields' words get a prefix no term has, and filters and ranges stay. Used
-    /// to weight fields at query time. Default operator OR. Throws QueryError.
-    [[nodiscard]] Xapian::Query parse_field_only(std::string_view text, ParseMode mode,
-                                                 std::string_view field);
-
     /// "Did you mean": the query with misspelt words corrected from the index's spelling
     /// data, or empty when nothing needs correcting or the index has no spelling data.
     [[nodiscard]] std::string suggest(std::string_view text);
