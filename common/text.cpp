@@ -218,6 +218,26 @@ std::string escape_html(std::string_view s) {
     return out;
 }
 
+std::string join_paragraphs(std::string_view s) {
+    std::string body, paragraph;
+    auto flush = [&]() {
+        if (paragraph.empty()) return;
+        if (!body.empty()) body += "\n\n";
+        body += paragraph;
+        paragraph.clear();
+    };
+    for (const std::string& raw_line : split(s, '\n')) {
+        const std::string line = collapse_spaces(raw_line);
+        if (line.empty()) {
+            flush();
+        } else {
+            paragraph += (paragraph.empty() ? "" : " ") + line;
+        }
+    }
+    flush();
+    return body;
+}
+
 std::vector<std::string> split(std::string_view s, char sep) {
     std::vector<std::string> parts;
     std::size_t start = 0;

@@ -31,6 +31,11 @@ namespace revsearch::text {
 /// Escapes `& < > "` for inclusion in HTML.
 [[nodiscard]] std::string escape_html(std::string_view s);
 
+/// Reflows text into paragraphs: blank lines separate paragraphs, the lines inside one are
+/// joined with a space (line breaks in review text are mostly hard wraps), whitespace is
+/// collapsed, and paragraphs are joined with one blank line ("\n\n").
+[[nodiscard]] std::string join_paragraphs(std::string_view s);
+
 /// Splits on `sep`, keeping empty fields.
 [[nodiscard]] std::vector<std::string> split(std::string_view s, char sep);
 

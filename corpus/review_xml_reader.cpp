@@ -57,25 +57,8 @@ void ReviewXmlReader::read(std::istream& in, const InputInfo& info, RecordSink& 
         r.id = take("unique_id");
         r.title = text::collapse_spaces(take("title"));
         r.reviewer = text::collapse_spaces(take("reviewer"));
-        // Paragraphs: blank-line separated; lines within a paragraph joined, since a single
-        // line break in these bodies is mostly a hard wrap inside a sentence.
-        std::string body, paragraph;
-        auto flush = [&]() {
-            if (paragraph.empty()) return;
-            if (!body.empty()) body += "\n\n";
-            body += paragraph;
-            paragraph.clear();
-        };
-        for (const std::string& text_line : text::split(take("review_text"), '\n')) {
-            const std::string l = text::collapse_spaces(text_line);
-            if (l.empty()) {
-                flush();
-            } else {
-                paragraph += (paragraph.empty() ? "" : " ") + l;
-            }
-        }
-        flush();
-        r.body = std::move(body);
+        // A single line break in these bodies is mostly a hard wrap inside a sentence.
+        r.body = text::join_paragraphs(take("review_text"));
         const std::string rating = take("rating");
         if (!rating.empty()) {
             char* end = nullptr;

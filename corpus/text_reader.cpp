@@ -19,25 +19,8 @@ std::string paragraphs(std::string_view raw) {
         }
         out += raw[i];
     }
-    // Paragraphs are separated by blank lines (or `<br /><br />`); the lines inside one are
-    // joined, since line breaks in plain text reviews are mostly hard wraps.
-    std::string body, paragraph;
-    auto flush = [&]() {
-        if (paragraph.empty()) return;
-        if (!body.empty()) body += "\n\n";
-        body += paragraph;
-        paragraph.clear();
-    };
-    for (const std::string& block : text::split(out, '\n')) {
-        const std::string line = text::collapse_spaces(block);
-        if (line.empty()) {
-            flush();
-        } else {
-            paragraph += (paragraph.empty() ? "" : " ") + line;
-        }
-    }
-    flush();
-    return body;
+    // `<br /><br />` is a blank line, so it separates paragraphs like one.
+    return text::join_paragraphs(out);
 }
 
 }  // namespace

@@ -253,3 +253,12 @@ TEST_CASE("the small string helpers split, lower-case and compare prefixes", "[c
         CHECK(text::starts_with("anything", ""));
     }
 }
+
+TEST_CASE("join_paragraphs joins hard-wrapped lines and keeps blank-line paragraph breaks",
+          "[common]") {
+    using revsearch::text::join_paragraphs;
+    CHECK(join_paragraphs("one line\nwrapped  here\n\n\nsecond\tparagraph\n") ==
+          "one line wrapped here\n\nsecond paragraph");
+    CHECK(join_paragraphs("\n \n") == "");
+    CHECK(join_paragraphs("single") == "single");
+}
