@@ -13,6 +13,7 @@
 
 #include "bench/rng.hpp"
 #include "common/date.hpp"
+#include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "corpus/inputs.hpp"
@@ -265,13 +266,7 @@ std::optional<MakeCorpusOptions> parse_make_corpus_args(int argc, const char* co
     all.add(desc).add(hidden);
     po::positional_options_description pos;
     pos.add("positional", -1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    const po::variables_map vm = cli::parse(argc, argv, all, pos);
     if (vm.count("help")) {
         out << desc << '\n';
         return std::nullopt;

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <unistd.h>
 
+#include "common/error.hpp"
+
 namespace po = boost::program_options;
 
 namespace revsearch::cli {
@@ -10,6 +12,18 @@ namespace revsearch::cli {
 std::string default_db_path() {
     const char* env = std::getenv("REVSEARCH_DB");
     return env != nullptr && *env != '\0' ? env : "./revsearch.db";
+}
+
+po::variables_map parse(int argc, const char* const* argv, const po::options_description& options,
+                        const po::positional_options_description& positional) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return vm;
 }
 
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }

@@ -28,6 +28,12 @@ struct AnalyzerOptions {
     [[nodiscard]] AnalyzerSettings settings() const;
 };
 
+/// Parses argv against `options` and `positional` into `vm` (store, then notify). Throws
+/// UsageError, carrying Boost's message, for a bad command line.
+[[nodiscard]] boost::program_options::variables_map parse(
+    int argc, const char* const* argv, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& positional);
+
 /// The default database path: $REVSEARCH_DB if set and non-empty, else "./revsearch.db".
 [[nodiscard]] std::string default_db_path();
 

@@ -81,13 +81,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
 
     po::options_description all;
     all.add(general).add(hidden);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    const po::variables_map vm = cli::parse(argc, argv, all, positional);
     if (vm.count("help")) {
         out << kUsage << '\n' << general << '\n';
         return std::nullopt;

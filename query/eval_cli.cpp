@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
 #include "query/eval_plot.hpp"
@@ -269,14 +270,7 @@ std::optional<EvalCliOptions> parse_command_line(int argc, const char* const* ar
     po::options_description visible;
     visible.add(general).add(comparison);
 
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
-                  vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(e.what());
-    }
+    const po::variables_map vm = cli::parse(argc, argv, all, positional);
     if (vm.count("help")) {
         out << kUsage << '\n' << visible << '\n';
         return std::nullopt;
