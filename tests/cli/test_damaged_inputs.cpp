@@ -15,16 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string jsonl_lines(int n, const std::string& tag) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += R"({"id":")" + tag + std::to_string(i) + R"(","title":"Review )" + std::to_string(i) +
-               R"(","body":"A calm and careful book about patience, number )" + std::to_string(i) +
-               R"(."})" + "\n";
-    }
-    return out;
-}
-
 /// Lines whose words vary, so they compress poorly and a cut falls inside the stream.
 std::string varied_lines(int n) {
     static constexpr const char* kWords[] = {"patience", "kettle", "harbour", "lantern", "quiet",
@@ -85,9 +75,9 @@ TEST_CASE("a truncated compressed file keeps the records before the damage and n
 TEST_CASE("a JSON line cut in half is rejected with its line number and the rest is indexed",
           "[cli]") {
     TempDir dir;
-    std::string content = jsonl_lines(3, "a");
+    std::string content = jsonl_reviews(3, "a");
     content += R"({"id":"cut","title":"Half a rec)" "\n";
-    content += jsonl_lines(2, "b");
+    content += jsonl_reviews(2, "b");
     const std::string input = dir.write("cut.jsonl", content);
     const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 3);
@@ -118,7 +108,7 @@ TEST_CASE("binary garbage is rejected line by line when read as JSONL, and skipp
 TEST_CASE("invalid UTF-8 rejects its record and says so", "[cli]") {
     TempDir dir;
     const std::string input = dir.write(
-        "latin1.jsonl", jsonl_lines(1, "ok") + "{\"id\":\"bad\",\"title\":\"Caf\xe9 au lait\"}\n");
+        "latin1.jsonl", jsonl_reviews(1, "ok") + "{\"id\":\"bad\",\"title\":\"Caf\xe9 au lait\"}\n");
     const ProcessResult r = run_index({"--db", dir.file("db"), input});
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.err, Catch::Contains(input + ":2: rejected: invalid UTF-8"));
@@ -147,7 +137,7 @@ TEST_CASE("a record with nothing to index is rejected but a title without a body
 
 TEST_CASE("a directory with an unreadable entry reports it and indexes the rest", "[cli]") {
     TempDir dir;
-    dir.write("in/a.jsonl", jsonl_lines(2, "a"));
+    dir.write("in/a.jsonl", jsonl_reviews(2, "a"));
     fs::create_symlink(dir.file("in/missing.jsonl"), dir.file("in/dangling.jsonl"));
     const ProcessResult r = run_index({"--db", dir.file("db"), dir.file("in")});
     CHECK(r.exit_code == 3);

@@ -9,20 +9,6 @@
 
 using namespace revsearch::test;
 
-namespace {
-
-std::string jsonl_lines(int n, const std::string& tag) {
-    std::string out;
-    for (int i = 1; i <= n; ++i) {
-        out += R"({"id":")" + tag + std::to_string(i) + R"(","title":"Review )" + std::to_string(i) +
-               R"(","body":"A calm and careful book about patience, number )" + std::to_string(i) +
-               R"(."})" + "\n";
-    }
-    return out;
-}
-
-}  // namespace
-
 TEST_CASE("a 50 MB review is rejected by --max-record-bytes and indexed when the limit allows it",
           "[cli][slow]") {
     TempDir dir;
@@ -31,7 +17,7 @@ TEST_CASE("a 50 MB review is rejected by --max-record-bytes and indexed when the
     const std::string sentence = "Patience grows slowly in every careful reader of this long book. ";
     while (body.size() < (50u << 20)) body += sentence;
     const std::string input = dir.write("huge.jsonl", R"({"id":"huge","title":"Huge","body":")" +
-                                                          body + "\"}\n" + jsonl_lines(1, "small"));
+                                                          body + "\"}\n" + jsonl_reviews(1, "small"));
     SECTION("with the default limit it is rejected by name and the rest is indexed") {
         const ProcessResult r = run_index({"--db", dir.file("db"), input});
         CHECK(r.exit_code == 3);

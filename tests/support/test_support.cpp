@@ -90,6 +90,16 @@ long indexed_count(const std::string& db) {
     return std::stol(r.out.substr(at + key.size()));
 }
 
+std::string jsonl_reviews(int n, const std::string& tag) {
+    std::string out;
+    for (int i = 1; i <= n; ++i) {
+        out += R"({"id":")" + tag + std::to_string(i) + R"(","title":"Review )" + std::to_string(i) +
+               R"(","body":"A calm and careful book about patience, number )" + std::to_string(i) +
+               R"(."})" + "\n";
+    }
+    return out;
+}
+
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream s;

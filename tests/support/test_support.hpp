@@ -64,6 +64,9 @@ struct ProcessResult {
 /// Fails the test (REQUIRE) if the query tool cannot read it.
 [[nodiscard]] long indexed_count(const std::string& db);
 
+/// `n` canonical JSONL reviews with ids `<tag>1`..`<tag>n` and a short body about patience.
+[[nodiscard]] std::string jsonl_reviews(int n, const std::string& tag);
+
 /// Reads a whole file.
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);
 
