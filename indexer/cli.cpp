@@ -36,7 +36,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     cli::AnalyzerOptions analyzer;
     std::string format = "auto";
     std::string progress = "auto";
-    double batch_mb = static_cast<double>(options.batch_bytes) / (1 << 20);
+    double batch_mb = 0;
     std::string path_fields, csv_map;
     std::vector<std::string> path_lookups;
     std::size_t max_record_bytes = options.walk.max_record_bytes;
@@ -59,10 +59,19 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         "topics", po::value(&options.topics_file),
         "topic lexicon (TOML) replacing the built-in one")(
         "no-topics", po::bool_switch(), "do not tag topics from a lexicon")(
-        "batch-records", po::value(&options.batch_records)->default_value(options.batch_records),
-        "commit after this many records")(
-        "batch-mb", po::value(&batch_mb)->default_value(batch_mb),
-        "...or after this many MB of review text, whichever comes first")(
+        "threads", po::value(&options.threads)->default_value(0),
+        "threads that build and write documents (0: one per core)")(
+        "shards", po::value(&options.shards)->default_value(0),
+        "write this many shard databases, listed by a stub at --db (0: one database)")(
+        "no-compact",
+        "keep a fresh parallel build's databases apart (listed by a stub) instead of "
+        "compacting them into one")(
+        "batch-records", po::value(&options.batch_records),
+        "commit after this many records (default: 10000 when updating an index, 5000 per "
+        "part in a fresh build)")(
+        "batch-mb", po::value(&batch_mb),
+        "...or after this many MB of review text, whichever comes first (default: 64 when "
+        "updating, 16 per part); with the threads, this bounds the memory")(
         "rejects", po::value(&options.rejects_file),
         "also append rejected records to this file as JSON lines")(
         "no-spelling", "do not build spelling data (\"did you mean\" suggestions)")(
@@ -97,9 +106,14 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     if (options.inputs.empty() && options.delete_ids.empty()) {
         throw UsageError("no inputs given (see --help)");
     }
-    if (options.batch_records == 0 || batch_mb <= 0) {
+    if ((vm.count("batch-records") && options.batch_records == 0) ||
+        (vm.count("batch-mb") && batch_mb <= 0)) {
         throw UsageError("--batch-records and --batch-mb must be positive");
     }
+    if (options.threads > 256 || options.shards > 1024) {
+        throw UsageError("--threads takes at most 256 and --shards at most 1024");
+    }
+    options.compact = vm.count("no-compact") == 0;
     options.db_path = db.path;
     options.walk.format = corpus::parse_format(format);
     options.walk.max_record_bytes = max_record_bytes;
@@ -112,7 +126,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     options.progress = parse_progress(progress);
     options.tag_topics = !vm["no-topics"].as<bool>();
     options.spelling = vm.count("no-spelling") == 0;
-    options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));
+    options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));  // 0: the default
     options.analyzer = analyzer.settings();
     options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted();
     return options;

@@ -7,7 +7,10 @@
 #include <optional>
 #include <algorithm>
 #include <unordered_map>
+#include <thread>
 #include <unordered_set>
+
+#include <xapian.h>
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +21,9 @@
 #include "common/version.hpp"
 #include "corpus/inputs.hpp"
 #include "corpus/topic_tagger.hpp"
+#include "common/shards.hpp"
 #include "indexer/document_builder.hpp"
+#include "indexer/lane.hpp"
 
 namespace revsearch::indexer {
 
@@ -26,101 +31,74 @@ using nlohmann::json;
 
 namespace {
 
-std::uint64_t id_hash(const std::string& id_term) { return std::hash<std::string>{}(id_term); }
+namespace fs = std::filesystem;
 
-/// What the index knows of one input file: enough to resume or skip it.
-struct SourceState {
-    std::uint64_t size = 0;
-    std::int64_t mtime = 0;
-    std::uint64_t records = 0;  ///< records of this file processed and committed
-    bool done = false;
-    std::string hash;           ///< of the file's bytes when it was read in full
-};
+std::uint64_t id_hash(const std::string& id_term) { return std::hash<std::string>{}(id_term); }
 
 std::int64_t mtime_of(const std::string& path) {
     std::error_code ec;
-    const auto t = std::filesystem::last_write_time(path, ec);
+    const auto t = fs::last_write_time(path, ec);
     return ec ? 0 : static_cast<std::int64_t>(t.time_since_epoch().count());
 }
 
-std::map<std::string, SourceState> load_sources(IndexWriter& writer) {
-    std::map<std::string, SourceState> sources;
-    const std::string stored = writer.get_metadata(std::string(schema::kMetaSources));
-    if (stored.empty()) return sources;
-    const json j = json::parse(stored, nullptr, false);
-    if (!j.is_object()) return sources;
-    for (const auto& [path, s] : j.items()) {
-        sources[path] = SourceState{s.value("size", std::uint64_t{0}), s.value("mtime", std::int64_t{0}),
-                                    s.value("records", std::uint64_t{0}), s.value("done", false),
-                                    s.value("hash", std::string())};
+/// Serialises the log: lanes report through the reader's thread, which alone writes `log`.
+void drain_notes(std::vector<std::unique_ptr<Lane>>& lanes, std::ostream& log) {
+    for (auto& lane : lanes) {
+        for (const std::string& note : lane->take_notes()) log << note << '\n';
     }
-    return sources;
 }
 
-std::string dump_sources(const std::map<std::string, SourceState>& sources) {
-    json j = json::object();
-    for (const auto& [path, s] : sources) {
-        j[path] = {{"size", s.size}, {"mtime", s.mtime}, {"records", s.records}, {"done", s.done},
-                   {"hash", s.hash}};
-    }
-    return j.dump();
-}
-
-/// Receives records from the walker and writes them, keeping the run's counts and the
-/// per-file checkpoint that commits carry.
-class IndexSink final : public corpus::RecordSink {
+/// Runs on the reader's thread: receives records from the walker in input order, counts
+/// them, skips what an interrupted run already committed, and routes each review to its lane
+/// by a stable hash of its id (so a review and its later copies meet in the same lane).
+/// Rejects are counted here and go to lane 0, whose checkpoint counts them.
+class Router final : public corpus::RecordSink {
 public:
-    IndexSink(const IndexOptions& options, IndexWriter& writer, DocumentBuilder& builder,
-              const corpus::TopicTagger* tagger, std::ostream& log, std::ostream* rejects,
-              IndexSummary& summary, Progress& progress,
-              std::map<std::string, SourceState>& sources)
-        : options_(options),
-          writer_(writer),
-          builder_(builder),
-          tagger_(tagger),
-          log_(log),
-          rejects_(rejects),
-          summary_(summary),
-          progress_(progress),
-          sources_(sources) {}
+    Router(std::vector<std::unique_ptr<Lane>>& lanes, std::ostream& log, std::ostream* rejects,
+           IndexSummary& summary, Progress& progress)
+        : lanes_(lanes), log_(log), rejects_(rejects), summary_(summary), progress_(progress),
+          skip_(lanes.size(), 0) {}
 
-    /// Starts an input file; its first `skip` records were committed by an interrupted run.
-    void begin_file(const std::string& display, std::uint64_t skip) {
-        current_ = &sources_[display];
+    /// Starts an input file; `skip[lane]` of its records were committed by an interrupted run.
+    void begin_file(const std::string& display, const SourceState& state,
+                    const std::vector<std::uint64_t>& skip) {
         skip_ = skip;
-        file_term_ = schema::boolean_term(schema::kSourceFilePrefix, display);
+        for (std::size_t i = 0; i < lanes_.size(); ++i) {
+            LaneItem item;
+            item.kind = LaneItem::Kind::BeginFile;
+            item.display = display;
+            item.state = state;
+            item.state.records = skip[i];
+            send(i, std::move(item));
+        }
     }
 
-    /// Marks the current file complete (committed with the next batch).
-    void end_file() {
-        if (current_ != nullptr) current_->done = true;
-        current_ = nullptr;
+    void end_file(const std::string& display) {
+        for (std::size_t i = 0; i < lanes_.size(); ++i) {
+            LaneItem item;
+            item.kind = LaneItem::Kind::EndFile;
+            item.display = display;
+            send(i, std::move(item));
+        }
     }
 
     void on_review(Review&& review) override {
-        const std::string term = schema::id_term(review.id);
-        const bool repeated = !seen_.insert(id_hash(term)).second;
-        if (skip_record()) return;
+        const bool repeated = !seen_.insert(id_hash(schema::id_term(review.id))).second;
+        const std::size_t lane =
+            lanes_.size() == 1 ? 0 : shards::shard_for(review.id, lanes_.size());
+        if (skip_record(lane)) return;
         ++summary_.read;
-        if (tagger_ != nullptr) tagger_->tag(review);
-        if (options_.spelling) collect_spelling(review);
-        Xapian::Document doc = builder_.build(review);
-        doc.add_boolean_term(file_term_);
-        if (writer_.put(term, doc)) {
-            ++summary_.replaced;
-            if (repeated) {
-                ++summary_.duplicates;
-                log_ << review.source << ": note: id '" << review.id
-                     << "' repeats an earlier record of this run; the last one wins\n";
-            }
-        } else {
-            ++summary_.added;
-        }
-        after_record(review.body.size() + review.title.size());
+        LaneItem item;
+        item.bytes = review.body.size() + review.title.size();
+        item.kind = LaneItem::Kind::Review;
+        item.repeated = repeated;
+        item.review = std::move(review);
+        after_record(item.bytes);
+        send(lane, std::move(item));
     }
 
     void on_reject(Reject&& reject) override {
-        if (skip_record()) return;
+        if (skip_record(0)) return;
         ++summary_.read;
         ++summary_.rejected;
         ++summary_.rejects_by_reason[reject.reason];
@@ -130,17 +108,23 @@ public:
                              .dump(-1, ' ', false, json::error_handler_t::replace)
                       << '\n';
         }
-        after_record(reject.raw.size());
+        LaneItem item;
+        item.kind = LaneItem::Kind::Reject;
+        item.bytes = reject.raw.size();
+        after_record(item.bytes);
+        send(0, std::move(item));
     }
 
-    /// Commits, writing the checkpoint in the same transaction.
-    void commit() {
-        for (const auto& [word, freq] : spelling_) writer_.add_spelling(word, freq);
-        spelling_.clear();
-        writer_.set_metadata(std::string(schema::kMetaSources), dump_sources(sources_));
-        writer_.commit();
-        pending_records_ = 0;
-        pending_bytes_ = 0;
+    /// A reject that is not a record of any file (an unreadable input).
+    void report_problem(const corpus::InputProblem& problem) {
+        ++summary_.read;
+        ++summary_.rejected;
+        ++summary_.rejects_by_reason["unreadable input"];
+        log_ << problem.path << ": rejected: unreadable input\n";
+        if (rejects_ != nullptr) {
+            *rejects_ << json{{"source", problem.path}, {"reason", "unreadable input"}, {"raw", ""}}.dump()
+                      << '\n';
+        }
     }
 
     [[nodiscard]] bool was_seen(const std::string& id_term) const {
@@ -148,57 +132,29 @@ public:
     }
 
 private:
-    /// Counts the review's words (unstemmed, case-folded) for the spelling table. Words of
-    /// letters only, 3 to 24 bytes: numbers and fragments make poor suggestions.
-    void collect_spelling(const Review& review) {
-        tokens_.clear();
-        builder_.analyzer().tokenize(review.title, tokens_, false);
-        builder_.analyzer().tokenize(review.body, tokens_, false);
-        for (const Token& t : tokens_) {
-            if (t.term.size() < 3 || t.term.size() > 24) continue;
-            if (!std::all_of(t.term.begin(), t.term.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
-                })) {
-                continue;
-            }
-            ++spelling_[t.term];
-        }
-    }
-
-    bool skip_record() {
-        if (skip_ == 0) return false;
-        --skip_;
+    bool skip_record(std::size_t lane) {
+        if (skip_[lane] == 0) return false;
+        --skip_[lane];
         ++summary_.resumed_records;
         return true;
     }
 
-    void after_record(std::size_t bytes) {
-        if (current_ != nullptr) ++current_->records;
-        pending_records_ += 1;
-        pending_bytes_ += bytes;
-        if (pending_records_ >= options_.batch_records || pending_bytes_ >= options_.batch_bytes) {
-            commit();
-        }
+    void after_record(std::size_t) {
         progress_.update(summary_.read, summary_.bytes);
+        if ((summary_.read & 1023) == 0) drain_notes(lanes_, log_);
     }
 
-    const IndexOptions& options_;
-    IndexWriter& writer_;
-    DocumentBuilder& builder_;
-    const corpus::TopicTagger* tagger_;
+    void send(std::size_t lane, LaneItem&& item) {
+        if (!lanes_[lane]->push(std::move(item))) lanes_[lane]->finish();  // throws its error
+    }
+
+    std::vector<std::unique_ptr<Lane>>& lanes_;
     std::ostream& log_;
     std::ostream* rejects_;
     IndexSummary& summary_;
     Progress& progress_;
-    std::map<std::string, SourceState>& sources_;
-    SourceState* current_ = nullptr;
-    std::string file_term_;
-    std::uint64_t skip_ = 0;
+    std::vector<std::uint64_t> skip_;
     std::unordered_set<std::uint64_t> seen_;
-    std::unordered_map<std::string, Xapian::termcount> spelling_;
-    std::vector<Token> tokens_;
-    std::uint64_t pending_records_ = 0;
-    std::uint64_t pending_bytes_ = 0;
 };
 
 /// Counts files and formats as the walker reports them.
@@ -220,21 +176,47 @@ private:
     std::ostream& log_;
 };
 
-/// The analyzer to index with: the one the index already has, unless the user named another,
-/// which is refused when the index already holds documents.
-AnalyzerSettings resolve_analyzer(const IndexOptions& options, IndexWriter& writer) {
-    const std::string stored = writer.get_metadata(std::string(schema::kMetaAnalyzer));
-    if (stored.empty()) return options.analyzer;
-    AnalyzerSettings existing = AnalyzerSettings::from_json(stored);
-    if (!options.analyzer_explicit || existing == options.analyzer) return existing;
-    if (writer.doc_count() == 0) return options.analyzer;  // nothing was analysed yet
-    throw UsageError("the index at " + options.db_path + " was built with language '" +
-                     existing.language + "' and stop words '" + existing.stopwords_name +
-                     "'; index into a new --db to change the analyzer");
-}
-
 json run_record(const IndexOptions& options, const std::string& state) {
     return json{{"state", state}, {"inputs", options.inputs}};
+}
+
+bool is_empty_database(const std::string& path) {
+    try {
+        return Xapian::Database(path).get_doccount() == 0;
+    } catch (const Xapian::Error&) {
+        return false;
+    }
+}
+
+/// Compacts `parts` into a new database at `target` with `metadata`, replacing whatever is
+/// at `target` (a fresh build's empty database, or the result of compacting the same parts
+/// before an interruption). Writes beside the target and renames, so `target` is never half
+/// written.
+void compact_into(const std::vector<std::string>& parts, const std::string& target,
+                  const std::map<std::string, std::string>& metadata) {
+    const std::string tmp = target + ".compacting";
+    fs::remove_all(tmp);
+    try {
+        if (parts.empty()) {
+            Xapian::WritableDatabase(tmp, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS).close();
+        } else {
+            Xapian::Database sources;
+            for (const std::string& part : parts) sources.add_database(Xapian::Database(part));
+            // FULLER packs the B-tree blocks full: the result is read far more than it is
+            // updated (a later update splits blocks as needed).
+            sources.compact(tmp, Xapian::DBCOMPACT_MULTIPASS | Xapian::Compactor::FULLER);
+        }
+        Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
+        for (const auto& [key, value] : metadata) out.set_metadata(key, value);
+        out.commit();
+        out.close();
+    } catch (const Xapian::Error& e) {
+        throw IndexError(target, "cannot compact the parallel build: " + e.get_description());
+    }
+    std::error_code ec;
+    fs::remove_all(target, ec);
+    fs::rename(tmp, target, ec);
+    if (ec) throw IndexError(target, "cannot move the compacted database into place: " + ec.message());
 }
 
 }  // namespace
@@ -261,6 +243,11 @@ void IndexSummary::print(std::ostream& out, const std::string& db_path) const {
         out << "  rejected " << count << ": " << reason << '\n';
     }
     out << "  " << db_path << " holds " << doc_count << " reviews\n";
+    std::snprintf(line, sizeof line,
+                  "  %zu thread%s; CPU s: analysis %.2f, writing %.2f, commits %.2f; compaction %.2f s wall\n",
+                  lanes, lanes == 1 ? "" : "s", analyze_seconds, write_seconds, commit_seconds,
+                  compact_seconds);
+    out << line;
 }
 
 std::string IndexSummary::to_json() const {
@@ -277,6 +264,10 @@ std::string IndexSummary::to_json() const {
               {"resumed_records", resumed_records},
               {"bytes", bytes},
               {"seconds", seconds},
+              {"lanes", lanes},
+              {"cpu_seconds", {{"analysis", analyze_seconds}, {"writing", write_seconds},
+                               {"commits", commit_seconds}}},
+              {"compact_seconds", compact_seconds},
               {"doc_count", doc_count}};
     return j.dump();
 }
@@ -284,37 +275,266 @@ std::string IndexSummary::to_json() const {
 IndexJob::IndexJob(IndexOptions options, std::ostream& log)
     : options_(std::move(options)), log_(log) {}
 
+/// Where a run's lanes write, and what happens to it at the end.
+struct WritePlan {
+    /// Update in place: one writer per lane (the single database, or each shard).
+    std::vector<std::unique_ptr<IndexWriter>> owned_writers;
+    std::vector<IndexWriter*> writers;
+    std::vector<std::unique_ptr<DirectStore>> direct;
+    /// A fresh build: write-once parts per lane under `work_dir`, compacted at the end.
+    std::vector<std::unique_ptr<PartStore>> parts;
+    std::string work_dir;
+    /// A fresh build holds the write lock of each database it will replace, so no other
+    /// writer (or a second build sharing the parts) runs meanwhile.
+    std::vector<std::unique_ptr<IndexWriter>> locks;
+    /// Shard databases (empty for a single database) and the stub that lists them.
+    std::vector<std::string> shard_paths;
+    std::string stub_path;
+
+    [[nodiscard]] bool parts_mode() const { return !parts.empty(); }
+    [[nodiscard]] std::size_t lanes() const { return parts_mode() ? parts.size() : writers.size(); }
+    [[nodiscard]] LaneStore& store(std::size_t i) {
+        return parts_mode() ? static_cast<LaneStore&>(*parts[i]) : *direct[i];
+    }
+    /// Lane `i`'s last committed metadata.
+    [[nodiscard]] std::string metadata(std::size_t i, std::string_view key) {
+        return parts_mode() ? parts[i]->last_metadata(std::string(key))
+                            : writers[i]->get_metadata(std::string(key));
+    }
+    /// The first lane's value of `key` that is not empty: after an interruption some lanes
+    /// may have committed nothing yet.
+    [[nodiscard]] std::string metadata_any(std::string_view key) {
+        for (std::size_t i = 0; i < lanes(); ++i) {
+            std::string value = metadata(i, key);
+            if (!value.empty()) return value;
+        }
+        return "";
+    }
+    void add_writer(IndexWriter& writer) {
+        writers.push_back(&writer);
+        direct.push_back(std::make_unique<DirectStore>(writer));
+    }
+};
+
+namespace {
+
+std::size_t default_threads() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+}
+
+std::size_t count_lane_dirs(const std::string& work_dir) {
+    std::size_t n = 0;
+    for (const auto& entry : fs::directory_iterator(work_dir)) {
+        if (entry.is_directory() && entry.path().filename().string().rfind("lane-", 0) == 0) ++n;
+    }
+    return n;
+}
+
+/// A lane's share of the run's counts, for the metadata of its shard: its own documents,
+/// plus (lane 0 only) the run-wide counts of files and rejects, so shards sum to the run.
+IndexSummary lane_share(const IndexSummary& run, const LaneCounts& counts, std::size_t lane,
+                        Xapian::doccount docs) {
+    IndexSummary share = run;
+    share.added = counts.added;
+    share.replaced = counts.replaced;
+    share.duplicates = counts.duplicates;
+    share.doc_count = docs;
+    share.read = counts.reviews + (lane == 0 ? run.rejected : 0);
+    if (lane != 0) {
+        share.files = share.skipped_files = share.unchanged_files = share.bytes = 0;
+        share.rejected = share.deleted = share.resumed_records = 0;
+        share.rejects_by_reason.clear();
+    }
+    return share;
+}
+
+/// Until every database is compacted, the parts are kept whole, so an interrupted run redoes
+/// the compaction from them (it gives the same result). Then one rename retires them all at
+/// once: a run never sees some parts gone and others left.
+void discard_parts(const std::string& work_dir) {
+    const std::string retired = work_dir + ".retired";
+    fs::remove_all(retired);
+    fs::rename(work_dir, retired);
+    fs::remove_all(retired);
+}
+
+}  // namespace
+
 IndexSummary IndexJob::run() {
-    auto writer = open_database_writer(options_.db_path);
-    return run(*writer);
+    const std::string& db = options_.db_path;
+    const std::size_t threads = options_.threads == 0 ? default_threads() : options_.threads;
+    WritePlan plan;
+    plan.work_dir = db + ".parts";
+    fs::remove_all(plan.work_dir + ".retired");  // a finished build stopped while tidying up
+
+    // The layout: one database, or shards listed by a stub.
+    std::size_t shard_count = 0;
+    if (const auto stub = shards::stub_file(db)) {
+        plan.stub_path = *stub;
+        for (const shards::StubEntry& entry : shards::read_stub(*stub)) {
+            if (entry.kind != shards::StubEntry::Kind::Local || entry.path.empty()) {
+                throw UsageError(shards::describe(entry, *stub) +
+                                 ": revsearch-index writes local shards only; index them "
+                                 "locally, then serve them (scripts/serve-shards)");
+            }
+            plan.shard_paths.push_back(shards::resolve(entry, *stub));
+        }
+        shard_count = plan.shard_paths.size();
+        if (options_.shards != 0 && options_.shards != shard_count) {
+            throw UsageError(db + " has " + std::to_string(shard_count) + " shards, not " +
+                             std::to_string(options_.shards) +
+                             "; to change the shard count, index into a new --db (docs/SCALING.md)");
+        }
+    } else {
+        const bool single_exists = fs::exists(db) && !fs::is_empty(db);
+        const bool single_fresh = !single_exists || is_empty_database(db);
+        if (options_.shards != 0 && !single_fresh) {
+            throw UsageError(db + " is a single database; index into a new --db to shard it");
+        }
+        shard_count = options_.shards;
+        // Without compaction a fresh parallel build keeps its writers' databases as shards.
+        if (shard_count == 0 && !options_.compact && single_fresh && !fs::exists(plan.work_dir)) {
+            shard_count = threads;
+        }
+        if (shard_count > 0) {
+            plan.stub_path = db + "/XAPIANDB";
+            for (std::size_t i = 0; i < shard_count; ++i) {
+                plan.shard_paths.push_back(db + "/" + shards::shard_name(i));
+            }
+        }
+    }
+
+    bool fresh = true;
+    if (shard_count == 0) {
+        fresh = !fs::exists(db) || fs::is_empty(db) || is_empty_database(db);
+    } else {
+        for (const std::string& path : plan.shard_paths) {
+            fresh = fresh && (!fs::exists(path) || is_empty_database(path));
+        }
+    }
+
+    // A fresh build writes parts and compacts them; an interrupted one left its parts behind.
+    if (fs::exists(plan.work_dir) || (fresh && options_.compact)) {
+        std::size_t lanes = shard_count != 0 ? shard_count : threads;
+        if (fs::exists(plan.work_dir)) {
+            const std::size_t found = count_lane_dirs(plan.work_dir);
+            if (found != 0 && found != lanes) {
+                if (shard_count != 0) {
+                    throw IndexError(plan.work_dir, "an interrupted build with " + std::to_string(found) +
+                                                        " lanes does not match " +
+                                                        std::to_string(shard_count) + " shards");
+                }
+                log_ << "revsearch-index: resuming an interrupted build with its " << found
+                     << " threads\n";
+                lanes = found;
+            }
+        }
+        if (shard_count == 0) {
+            plan.locks.push_back(open_database_writer(db));
+        } else {
+            std::error_code ec;
+            fs::create_directories(db, ec);
+            for (const std::string& path : plan.shard_paths) plan.locks.push_back(open_database_writer(path));
+            write_stub_for(plan.shard_paths.size(), plan.stub_path);
+        }
+        for (std::size_t i = 0; i < lanes; ++i) {
+            plan.parts.push_back(std::make_unique<PartStore>(PartStore::lane_dir(plan.work_dir, i)));
+        }
+    } else if (shard_count == 0) {
+        plan.owned_writers.push_back(open_database_writer(db));
+        plan.add_writer(*plan.owned_writers.back());
+    } else {
+        std::error_code ec;
+        fs::create_directories(db, ec);
+        for (const std::string& path : plan.shard_paths) {
+            plan.owned_writers.push_back(open_database_writer(path));
+            plan.add_writer(*plan.owned_writers.back());
+        }
+        write_stub_for(plan.shard_paths.size(), plan.stub_path);
+    }
+    return execute(plan);
 }
 
 IndexSummary IndexJob::run(IndexWriter& writer) {
+    WritePlan plan;
+    plan.add_writer(writer);
+    return execute(plan);
+}
+
+void IndexJob::write_stub_for(std::size_t shard_count, const std::string& stub_path) {
+    std::vector<shards::StubEntry> entries;
+    for (std::size_t i = 0; i < shard_count; ++i) {
+        shards::StubEntry entry;
+        entry.backend = "glass";
+        entry.path = shards::shard_name(i);
+        entries.push_back(entry);
+    }
+    shards::write_stub(stub_path, entries,
+                       "revsearch shards: " + std::to_string(shard_count) +
+                           ", reviews routed by FNV-1a of the review id (see docs/SCALING.md)");
+}
+
+IndexSummary IndexJob::execute(WritePlan& plan) {
     const auto start = std::chrono::steady_clock::now();
     IndexSummary summary;
+    const std::size_t lane_count = plan.lanes();
 
     std::vector<corpus::InputProblem> problems;
     const std::vector<corpus::InputFile> files = corpus::expand_inputs(options_.inputs, problems);
 
-    const AnalyzerSettings analyzer = resolve_analyzer(options_, writer);
-    writer.set_metadata(std::string(schema::kMetaAnalyzer), analyzer.to_json());
-    writer.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kSchemaVersion));
+    // The analyzer: the one the index already has, unless the user named another, which is
+    // refused when the index already holds documents.
+    AnalyzerSettings analyzer = options_.analyzer;
+    if (const std::string stored = plan.metadata_any(schema::kMetaAnalyzer); !stored.empty()) {
+        const AnalyzerSettings existing = AnalyzerSettings::from_json(stored);
+        bool has_documents = false;
+        if (plan.parts_mode()) {
+            for (auto& p : plan.parts) has_documents = has_documents || !p->complete_parts().empty();
+        } else {
+            for (IndexWriter* w : plan.writers) has_documents = has_documents || w->doc_count() > 0;
+        }
+        if (!options_.analyzer_explicit || existing == options_.analyzer) {
+            analyzer = existing;
+        } else if (has_documents) {
+            throw UsageError("the index at " + options_.db_path + " was built with language '" +
+                             existing.language + "' and stop words '" + existing.stopwords_name +
+                             "'; index into a new --db to change the analyzer");
+        }
+    }
 
     // An unfinished earlier run with the same inputs is resumed, not redone.
-    const json previous = json::parse(writer.get_metadata(std::string(schema::kMetaRun)), nullptr, false);
-    summary.resumed = previous.is_object() && previous.value("state", "") == "running" &&
-                      previous.value("inputs", json::array()) == json(options_.inputs);
-    std::map<std::string, SourceState> sources = load_sources(writer);
-    writer.set_metadata(std::string(schema::kMetaRun), run_record(options_, "running").dump());
+    const json previous = json::parse(plan.metadata_any(schema::kMetaRun), nullptr, false);
+    const bool previous_running = previous.is_object() && previous.value("state", "") == "running";
+    summary.resumed = previous_running && previous.value("inputs", json::array()) == json(options_.inputs);
+    if (plan.parts_mode() && previous_running && !summary.resumed) {
+        throw UsageError("an interrupted build of other inputs (" + previous.value("inputs", json::array()).dump() +
+                         ") is in " + plan.work_dir + "; run it again to finish it, or remove that folder");
+    }
+    std::vector<SourceMap> lane_sources;
+    for (std::size_t i = 0; i < lane_count; ++i) {
+        lane_sources.push_back(parse_sources(plan.metadata(i, schema::kMetaSources)));
+    }
 
-    DocumentBuilder builder(analyzer);
-    std::optional<corpus::TopicTagger> tagger;
     corpus::TopicLexicon lexicon;
     if (options_.tag_topics) {
         lexicon = options_.topics_file.empty() ? corpus::TopicLexicon::builtin()
                                                : corpus::TopicLexicon::load(options_.topics_file);
-        tagger.emplace(lexicon, builder.analyzer());
     }
+    LaneSettings settings;
+    settings.commit_at_end = plan.parts_mode();
+    settings.analyzer = analyzer;
+    settings.lexicon = options_.tag_topics ? &lexicon : nullptr;
+    settings.spelling = options_.spelling;
+    settings.batch_records = options_.batch_records != 0 ? options_.batch_records
+                             : plan.parts_mode()         ? kPartBatchRecords
+                                                         : kDirectBatchRecords;
+    settings.batch_bytes = options_.batch_bytes != 0 ? options_.batch_bytes
+                           : plan.parts_mode()       ? kPartBatchBytes
+                                                     : kDirectBatchBytes;
+    settings.metadata[std::string(schema::kMetaAnalyzer)] = analyzer.to_json();
+    settings.metadata[std::string(schema::kMetaSchema)] = std::to_string(schema::kSchemaVersion);
+    settings.metadata[std::string(schema::kMetaRun)] = run_record(options_, "running").dump();
 
     std::unique_ptr<std::ofstream> rejects;
     if (!options_.rejects_file.empty()) {
@@ -331,84 +551,171 @@ IndexSummary IndexJob::run(IndexWriter& writer) {
     std::ostream null_stream(nullptr);
     Progress progress(show ? log_ : null_stream, bar, total_bytes);
 
-    IndexSink sink(options_, writer, builder, tagger ? &*tagger : nullptr, log_, rejects.get(),
-                   summary, progress, sources);
-    for (const auto& problem : problems) {
-        sink.on_reject(Reject{problem.path, "unreadable input", ""});
-    }
-
+    // Deletions go first, so a review both deleted and in the inputs ends up indexed.
     for (const std::string& id : options_.delete_ids) {
-        if (writer.remove(schema::id_term(id))) {
+        const std::size_t lane = lane_count == 1 ? 0 : shards::shard_for(id, lane_count);
+        if (!plan.parts_mode() && plan.writers[lane]->remove(schema::id_term(id))) {
             ++summary.deleted;
         } else {
             log_ << "revsearch-index: --delete " << id << ": no such review\n";
         }
     }
 
+    std::vector<std::unique_ptr<Lane>> lanes;
+    for (std::size_t i = 0; i < lane_count; ++i) {
+        lanes.push_back(std::make_unique<Lane>(settings, plan.store(i), lane_sources[i]));
+    }
+    Router router(lanes, log_, rejects.get(), summary, progress);
+    for (const auto& problem : problems) router.report_problem(problem);
+
     CountingObserver observer(summary, log_);
     corpus::Walker walker(options_.walk);
     std::vector<const corpus::InputFile*> walked;
     for (const corpus::InputFile& file : files) {
+        const std::string& display = file.info.display;
         const std::int64_t mtime = mtime_of(file.path);
-        const auto known = sources.find(file.info.display);
-        const bool same = known != sources.end() && known->second.size == file.size &&
-                          known->second.mtime == mtime;
-        if (same && known->second.done && (summary.resumed || options_.skip_unchanged)) {
+        bool all_done = true;
+        bool any_known = false;
+        std::vector<std::uint64_t> skip(lane_count, 0);
+        for (std::size_t i = 0; i < lane_count; ++i) {
+            const auto known = lane_sources[i].find(display);
+            const bool same = known != lane_sources[i].end() && known->second.size == file.size &&
+                              known->second.mtime == mtime;
+            any_known = any_known || same;
+            all_done = all_done && same && known->second.done;
+            if (same && summary.resumed) skip[i] = known->second.records;
+        }
+        if (any_known && all_done && (summary.resumed || options_.skip_unchanged)) {
             ++summary.unchanged_files;
             continue;
         }
-        const std::uint64_t skip = same && summary.resumed ? known->second.records : 0;
-        // The records an interrupted run committed stay counted as done.
-        sources[file.info.display] = SourceState{file.size, mtime, skip, false, corpus::file_hash(file.path)};
-        sink.begin_file(file.info.display, skip);
-        walker.walk(file, sink, observer);
-        sink.end_file();
+        const SourceState state{file.size, mtime, 0, false, corpus::file_hash(file.path)};
+        router.begin_file(display, state, skip);
+        walker.walk(file, router, observer);
+        router.end_file(display);
         summary.bytes += file.size;
         walked.push_back(&file);
     }
+    for (auto& lane : lanes) lane->finish();
+    drain_notes(lanes, log_);
+    for (auto& lane : lanes) {
+        summary.added += lane->counts().added;
+        summary.replaced += lane->counts().replaced;
+        summary.duplicates += lane->counts().duplicates;
+        summary.analyze_seconds += lane->counts().analyze_seconds;
+        summary.write_seconds += lane->counts().write_seconds;
+        summary.commit_seconds += lane->counts().commit_seconds;
+    }
+    summary.lanes = lane_count;
 
-    if (options_.delete_missing) {
+    if (options_.delete_missing && !plan.parts_mode()) {
         // Reviews whose source file was read in full in this run but which it no longer holds.
+        // (A fresh build has no older reviews to remove.)
         for (const corpus::InputFile* file : walked) {
             const std::string term = schema::boolean_term(schema::kSourceFilePrefix, file->info.display);
-            for (const std::string& id : writer.ids_with_term(term)) {
-                const std::string id_term = schema::id_term(id);
-                if (!sink.was_seen(id_term) && writer.remove(id_term)) {
-                    ++summary.deleted;
-                    log_ << file->info.display << ": deleted '" << id << "': no longer in the source\n";
+            for (IndexWriter* writer : plan.writers) {
+                for (const std::string& id : writer->ids_with_term(term)) {
+                    const std::string id_term = schema::id_term(id);
+                    if (!router.was_seen(id_term) && writer->remove(id_term)) {
+                        ++summary.deleted;
+                        log_ << file->info.display << ": deleted '" << id << "': no longer in the source\n";
+                    }
                 }
             }
         }
     }
 
-    summary.doc_count = writer.doc_count();
-    summary.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // The final metadata of each database: its sources, manifest, cumulative stats, and the
+    // run marked finished.
+    auto final_metadata = [&](const SourceMap& sources, const IndexSummary& share,
+                              const std::string& previous_stats) {
+        std::map<std::string, std::string> m = settings.metadata;
+        m[std::string(schema::kMetaSources)] = dump_sources(sources);
+        json totals = json::parse(previous_stats, nullptr, false);
+        if (!totals.is_object()) totals = json::object();
+        json rejects_total = totals.value("rejects_by_reason", json::object());
+        for (const auto& [reason, count] : share.rejects_by_reason) {
+            rejects_total[reason] = rejects_total.value(reason, std::uint64_t{0}) + count;
+        }
+        m[std::string(schema::kMetaStats)] = json{{"last_run", json::parse(share.to_json())},
+                                                  {"runs", totals.value("runs", 0) + 1},
+                                                  {"rejects_by_reason", rejects_total}}
+                                                 .dump();
+        json inputs = json::array();
+        for (const auto& [path, s] : sources) {
+            inputs.push_back({{"path", path}, {"bytes", s.size}, {"records", s.records}, {"hash", s.hash}});
+        }
+        m[std::string(schema::kMetaManifest)] = json{{"version", kVersion},
+                                                     {"topics", options_.tag_topics ? lexicon.origin : "none"},
+                                                     {"formats", observer.formats},
+                                                     {"inputs", inputs}}
+                                                    .dump();
+        m[std::string(schema::kMetaRun)] = run_record(options_, "finished").dump();
+        return m;
+    };
 
-    // Cumulative totals across runs, and this run's manifest.
-    json totals = json::parse(writer.get_metadata(std::string(schema::kMetaStats)), nullptr, false);
-    if (!totals.is_object()) totals = json::object();
-    json rejects_total = totals.value("rejects_by_reason", json::object());
-    for (const auto& [reason, count] : summary.rejects_by_reason) {
-        rejects_total[reason] = rejects_total.value(reason, std::uint64_t{0}) + count;
+    const auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    if (!plan.parts_mode()) {
+        summary.seconds = elapsed();
+        for (std::size_t i = 0; i < lane_count; ++i) {
+            const Xapian::doccount docs = plan.writers[i]->doc_count();
+            summary.doc_count += docs;
+        }
+        for (std::size_t i = 0; i < lane_count; ++i) {
+            IndexWriter& writer = *plan.writers[i];
+            const IndexSummary share = lane_count == 1 ? summary
+                                                       : lane_share(summary, lanes[i]->counts(), i, writer.doc_count());
+            // One commit ends the run: the lane's last documents and spelling counts with the
+            // final metadata.
+            for (const auto& [word, freq] : lanes[i]->spelling()) writer.add_spelling(word, freq);
+            for (const auto& [key, value] :
+                 final_metadata(lanes[i]->sources(), share, writer.get_metadata(std::string(schema::kMetaStats)))) {
+                writer.set_metadata(key, value);
+            }
+            writer.commit();
+        }
+    } else if (plan.shard_paths.empty()) {
+        // One database: every lane's parts, compacted together.
+        progress.finish();
+        std::vector<std::string> all_parts;
+        SourceMap merged;
+        for (std::size_t i = 0; i < lane_count; ++i) {
+            for (const std::string& p : plan.parts[i]->complete_parts()) all_parts.push_back(p);
+            merge_sources(merged, lanes[i]->sources());
+        }
+        Xapian::doccount docs = 0;
+        for (const std::string& p : all_parts) docs += Xapian::Database(p).get_doccount();
+        summary.doc_count = docs;
+        summary.seconds = elapsed();
+        plan.locks.clear();
+        compact_into(all_parts, options_.db_path, final_metadata(merged, summary, ""));
+        summary.compact_seconds = elapsed() - summary.seconds;
+        summary.seconds = elapsed();
+        discard_parts(plan.work_dir);
+    } else {
+        // Shards: each lane's parts become its shard, one shard at a time.
+        progress.finish();
+        std::error_code ec;
+        fs::create_directories(options_.db_path, ec);
+        std::vector<Xapian::doccount> docs(lane_count, 0);
+        for (std::size_t i = 0; i < lane_count; ++i) {
+            for (const std::string& p : plan.parts[i]->complete_parts()) docs[i] += Xapian::Database(p).get_doccount();
+            summary.doc_count += docs[i];
+        }
+        summary.seconds = elapsed();
+        for (std::size_t i = 0; i < lane_count; ++i) {
+            const IndexSummary share = lane_share(summary, lanes[i]->counts(), i, docs[i]);
+            plan.locks[i].reset();
+            compact_into(plan.parts[i]->complete_parts(), plan.shard_paths[i],
+                         final_metadata(lanes[i]->sources(), share, ""));
+        }
+        write_stub_for(lane_count, plan.stub_path);
+        summary.compact_seconds = elapsed() - summary.seconds;
+        summary.seconds = elapsed();
+        discard_parts(plan.work_dir);
     }
-    writer.set_metadata(std::string(schema::kMetaStats),
-                        json{{"last_run", json::parse(summary.to_json())},
-                             {"runs", totals.value("runs", 0) + 1},
-                             {"rejects_by_reason", rejects_total}}
-                            .dump());
-    json inputs = json::array();
-    for (const auto& [path, s] : sources) {
-        inputs.push_back({{"path", path}, {"bytes", s.size}, {"records", s.records}, {"hash", s.hash}});
-    }
-    writer.set_metadata(std::string(schema::kMetaManifest),
-                        json{{"version", kVersion},
-                             {"topics", options_.tag_topics ? lexicon.origin : "none"},
-                             {"formats", observer.formats},
-                             {"inputs", inputs}}
-                            .dump());
-    writer.set_metadata(std::string(schema::kMetaRun), run_record(options_, "finished").dump());
-    sink.commit();
     progress.finish();
     if (rejects) rejects->flush();
     return summary;

@@ -14,6 +14,15 @@ namespace revsearch::indexer {
 
 enum class ProgressMode { Auto, Bar, Log, None };
 
+/// Batch sizes when updating a database in place: each commit is a transaction.
+inline constexpr std::uint64_t kDirectBatchRecords = 10000;
+inline constexpr std::uint64_t kDirectBatchBytes = 64u << 20;
+/// Batch sizes of a fresh build's write-once parts. Smaller parts make each document cheaper
+/// to write (Xapian's flush merges into smaller B-trees) and cost more parts to compact;
+/// measured in bench/RESULTS.md.
+inline constexpr std::uint64_t kPartBatchRecords = 5000;
+inline constexpr std::uint64_t kPartBatchBytes = 16u << 20;
+
 /// Everything an indexing run needs to know. Filled by the CLI or by tests.
 struct IndexOptions {
     std::string db_path;
@@ -23,8 +32,17 @@ struct IndexOptions {
     bool tag_topics = true;
     AnalyzerSettings analyzer;
     bool analyzer_explicit = false;      ///< the user named --language/--stopwords
-    std::uint64_t batch_records = 10000; ///< commit after this many records...
-    std::uint64_t batch_bytes = 64u << 20;  ///< ...or this many bytes of review text
+    /// Commit after this many records, or this many bytes of review text, whichever comes
+    /// first; 0 picks the default of the write path (kDirect* or kPart* below).
+    std::uint64_t batch_records = 0;
+    std::uint64_t batch_bytes = 0;
+    /// Worker threads (lanes) that build and write documents; 0: one per core.
+    std::size_t threads = 0;
+    /// Write N shard databases and a stub listing them (0: one database).
+    std::size_t shards = 0;
+    /// Merge a fresh parallel build into one compact database at the end (or compact each
+    /// shard). Off: the parallel writers' databases stay apart, listed by a stub.
+    bool compact = true;
     std::string rejects_file;            ///< "" writes rejects to the log only
     ProgressMode progress = ProgressMode::Auto;
     /// Skip input files whose size and modification time match a completed earlier run.
@@ -53,6 +71,12 @@ struct IndexSummary {
     bool resumed = false;               ///< this run finished an interrupted one
     std::uint64_t bytes = 0;           ///< input bytes read
     double seconds = 0;
+    /// CPU seconds summed over the lanes, by stage (see LaneCounts), and the final compaction.
+    double analyze_seconds = 0;
+    double write_seconds = 0;
+    double commit_seconds = 0;
+    double compact_seconds = 0;
+    std::size_t lanes = 1;             ///< threads that built and wrote documents
     std::uint64_t doc_count = 0;       ///< documents in the index at the end
 
     /// 0 when nothing was rejected, 3 otherwise (DESIGN.md's exit codes).
@@ -61,6 +85,8 @@ struct IndexSummary {
     void print(std::ostream& out, const std::string& db_path) const;
     [[nodiscard]] std::string to_json() const;
 };
+
+struct WritePlan;
 
 /// One indexing run: walks the inputs, reads records, tags topics, builds documents, writes
 /// them in committed batches, and records the analyzer, the manifest and the run's counts in
@@ -86,6 +112,9 @@ public:
     [[nodiscard]] IndexSummary run(IndexWriter& writer);
 
 private:
+    [[nodiscard]] IndexSummary execute(WritePlan& plan);
+    static void write_stub_for(std::size_t shard_count, const std::string& stub_path);
+
     IndexOptions options_;
     std::ostream& log_;
 };

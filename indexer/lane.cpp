@@ -1,0 +1,305 @@
+#include "indexer/lane.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <pthread.h>
+#include <filesystem>
+
+#include "common/error.hpp"
+#include "common/schema.hpp"
+
+namespace revsearch::indexer {
+
+namespace fs = std::filesystem;
+namespace s = revsearch::schema;
+
+namespace {
+
+/// Spelling counts kept by a write-once lane are handed over early past this many words, so
+/// their memory stays bounded whatever the corpus.
+constexpr std::size_t kMaxHeldSpellingWords = 1u << 20;
+
+/// CPU time of the calling thread, in seconds.
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+template <typename F>
+auto guard(const std::string& name, F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const Xapian::Error& e) {
+        throw IndexError(name, e.get_description());
+    }
+}
+
+}  // namespace
+
+// ---- DirectStore ----
+
+bool DirectStore::put(const std::string& id_term, const Xapian::Document& doc, bool) {
+    return writer_.put(id_term, doc);
+}
+
+void DirectStore::commit(const std::map<std::string, std::string>& metadata,
+                         const SpellingCounts& spelling) {
+    for (const auto& [word, freq] : spelling) writer_.add_spelling(word, freq);
+    for (const auto& [key, value] : metadata) writer_.set_metadata(key, value);
+    writer_.commit();
+}
+
+// ---- PartStore ----
+
+PartStore::PartStore(std::string dir) : dir_(std::move(dir)) {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec) throw IndexError(dir_, "cannot create the parts directory: " + ec.message());
+    // A part without the checkpoint was being written when a run stopped: its documents are
+    // counted by no checkpoint, so they are redone and the part goes.
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+        if (name.rfind("part-", 0) != 0) continue;
+        const std::string path = dir_ + "/" + name;
+        bool complete = false;
+        try {
+            complete = !Xapian::Database(path).get_metadata(std::string(s::kMetaSources)).empty();
+        } catch (const Xapian::Error&) {
+        }
+        if (!complete) {
+            fs::remove_all(path);
+            continue;
+        }
+        next_part_ = std::max(next_part_, static_cast<std::size_t>(std::stoul(name.substr(5))) + 1);
+    }
+}
+
+PartStore::~PartStore() {
+    if (db_) {
+        try {
+            db_->close();  // uncommitted work belongs to a failed run; the part is redone
+        } catch (const Xapian::Error&) {
+        }
+    }
+}
+
+std::string PartStore::lane_dir(const std::string& work_dir, std::size_t lane) {
+    char name[32];
+    std::snprintf(name, sizeof name, "lane-%03zu", lane);
+    return work_dir + "/" + name;
+}
+
+std::string PartStore::part_path(std::size_t n) const {
+    char name[32];
+    std::snprintf(name, sizeof name, "part-%04zu", n);
+    return dir_ + "/" + name;
+}
+
+void PartStore::open_next() {
+    open_path_ = part_path(next_part_++);
+    fs::remove_all(open_path_);
+    db_ = guard(open_path_, [&] {
+        return std::make_unique<Xapian::WritableDatabase>(
+            open_path_, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    });
+}
+
+bool PartStore::remove_from_closed_parts(const std::string& id_term) {
+    bool removed = false;
+    for (const std::string& path : complete_parts()) {
+        if (path == open_path_) continue;
+        guard(path, [&] {
+            if (!Xapian::Database(path).term_exists(id_term)) return;
+            Xapian::WritableDatabase part(path, Xapian::DB_OPEN);
+            part.delete_document(id_term);
+            part.commit();
+            removed = true;
+        });
+    }
+    return removed;
+}
+
+bool PartStore::put(const std::string& id_term, const Xapian::Document& doc, bool repeated) {
+    if (!db_) open_next();
+    return guard(open_path_, [&] {
+        if (repeated) {
+            if (db_->term_exists(id_term)) {
+                db_->replace_document(id_term, doc);
+                return true;
+            }
+            const bool removed = remove_from_closed_parts(id_term);
+            db_->add_document(doc);
+            return removed;
+        }
+        // A fresh build has seen no other copy of this id: no look-up is needed.
+        db_->add_document(doc);
+        return false;
+    });
+}
+
+void PartStore::commit(const std::map<std::string, std::string>& metadata,
+                       const SpellingCounts& spelling) {
+    if (!db_) open_next();
+    guard(open_path_, [&] {
+        for (const auto& [word, freq] : spelling) db_->add_spelling(word, freq);
+        for (const auto& [key, value] : metadata) db_->set_metadata(key, value);
+        db_->commit();
+        db_->close();
+    });
+    db_.reset();
+    open_path_.clear();
+}
+
+std::vector<std::string> PartStore::complete_parts() const {
+    std::vector<std::string> parts;
+    for (std::size_t n = 0; n < next_part_; ++n) {
+        const std::string path = part_path(n);
+        if (path != open_path_ && fs::exists(path)) parts.push_back(path);
+    }
+    return parts;
+}
+
+std::string PartStore::last_metadata(const std::string& key) const {
+    const auto parts = complete_parts();
+    if (parts.empty()) return "";
+    return guard(parts.back(), [&] { return Xapian::Database(parts.back()).get_metadata(key); });
+}
+
+// ---- Lane ----
+
+Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources)
+    : settings_(settings),
+      store_(store),
+      sources_(std::move(sources)),
+      builder_(settings.analyzer),
+      queue_(settings.queue_items, settings.queue_bytes) {
+    if (settings_.lexicon != nullptr) {
+        tagger_ = std::make_unique<corpus::TopicTagger>(*settings_.lexicon, builder_.analyzer());
+    }
+    thread_ = std::thread([this] {
+        pthread_setname_np(pthread_self(), "revsearch-lane");
+        run();
+    });
+}
+
+Lane::~Lane() {
+    if (thread_.joinable()) {
+        queue_.close();
+        thread_.join();
+    }
+}
+
+bool Lane::push(LaneItem&& item) {
+    const std::size_t bytes = item.bytes + 64;
+    return queue_.push(std::move(item), bytes);
+}
+
+void Lane::finish() {
+    if (!finished_) {
+        queue_.finish();
+        if (thread_.joinable()) thread_.join();
+        finished_ = true;
+    }
+    if (error_) std::rethrow_exception(error_);
+}
+
+std::vector<std::string> Lane::take_notes() {
+    std::lock_guard lock(notes_mutex_);
+    return std::exchange(notes_, {});
+}
+
+void Lane::run() {
+    try {
+        while (std::optional<LaneItem> item = queue_.pop()) process(*item);
+        if (settings_.commit_at_end) commit(true);
+    } catch (...) {
+        error_ = std::current_exception();
+        queue_.close();  // the reader sees push() fail and stops
+    }
+}
+
+void Lane::process(LaneItem& item) {
+    switch (item.kind) {
+        case LaneItem::Kind::BeginFile:
+            current_ = &sources_[item.display];
+            *current_ = item.state;
+            file_term_ = s::boolean_term(s::kSourceFilePrefix, item.display);
+            return;
+        case LaneItem::Kind::EndFile:
+            sources_[item.display].done = true;
+            current_ = nullptr;
+            return;
+        case LaneItem::Kind::Reject:
+            break;
+        case LaneItem::Kind::Review: {
+            Review& review = item.review;
+            const double t0 = thread_cpu_seconds();
+            if (tagger_) tagger_->tag(review);
+            if (settings_.spelling) collect_spelling(review);
+            Xapian::Document doc = builder_.build(review);
+            doc.add_boolean_term(file_term_);
+            ++counts_.reviews;
+            const double t1 = thread_cpu_seconds();
+            const bool replaced = store_.put(s::id_term(review.id), doc, item.repeated);
+            counts_.analyze_seconds += t1 - t0;
+            counts_.write_seconds += thread_cpu_seconds() - t1;
+            if (replaced) {
+                ++counts_.replaced;
+                if (item.repeated) {
+                    ++counts_.duplicates;
+                    std::lock_guard lock(notes_mutex_);
+                    notes_.push_back(review.source + ": note: id '" + review.id +
+                                     "' repeats an earlier record of this run; the last one wins");
+                }
+            } else {
+                ++counts_.added;
+            }
+            break;
+        }
+    }
+    if (current_ != nullptr) ++current_->records;
+    ++pending_records_;
+    pending_bytes_ += item.bytes;
+    if (pending_records_ >= settings_.batch_records || pending_bytes_ >= settings_.batch_bytes) {
+        commit(false);
+    }
+}
+
+/// Counts the review's words (unstemmed, case-folded) for the spelling table. Words of
+/// letters only, 3 to 24 bytes: numbers and fragments make poor suggestions.
+void Lane::collect_spelling(const Review& review) {
+    tokens_.clear();
+    builder_.analyzer().tokenize(review.title, tokens_, false);
+    builder_.analyzer().tokenize(review.body, tokens_, false);
+    for (const Token& t : tokens_) {
+        if (t.term.size() < 3 || t.term.size() > 24) continue;
+        if (!std::all_of(t.term.begin(), t.term.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+            })) {
+            continue;
+        }
+        ++spelling_[t.term];
+    }
+}
+
+void Lane::commit(bool final) {
+    std::map<std::string, std::string> metadata = settings_.metadata;
+    metadata[std::string(s::kMetaSources)] = dump_sources(sources_);
+    const double t0 = thread_cpu_seconds();
+    static const SpellingCounts kNone;
+    const bool hand_over =
+        final || store_.spelling_each_commit() || spelling_.size() > kMaxHeldSpellingWords;
+    store_.commit(metadata, hand_over ? spelling_ : kNone);
+    if (hand_over) spelling_.clear();
+    counts_.commit_seconds += thread_cpu_seconds() - t0;
+    pending_records_ = 0;
+    pending_bytes_ = 0;
+}
+
+}  // namespace revsearch::indexer

@@ -1,0 +1,194 @@
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/analyzer.hpp"
+#include "common/review.hpp"
+#include "corpus/topic_tagger.hpp"
+#include "indexer/bounded_queue.hpp"
+#include "indexer/checkpoint.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/writer.hpp"
+
+namespace revsearch::indexer {
+
+/// Word counts for the spelling table ("did you mean").
+using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
+
+/// Where one lane's documents go. Used by the lane's thread only.
+class LaneStore {
+public:
+    virtual ~LaneStore() = default;
+
+    /// Adds the document, or replaces the one with the same id term. `repeated` says the id
+    /// already came earlier in this run; a store may rely on ids it has not seen being new.
+    /// Returns true when it replaced a document. Throws IndexError.
+    virtual bool put(const std::string& id_term, const Xapian::Document& doc, bool repeated) = 0;
+
+    /// Makes everything put so far durable, in one transaction with `metadata` (the lane's
+    /// checkpoint) and the `spelling` counts. Throws IndexError.
+    virtual void commit(const std::map<std::string, std::string>& metadata,
+                        const SpellingCounts& spelling) = 0;
+
+    /// True when spelling counts go in at every commit (a database updated in place); false
+    /// when the lane should keep them to the end (write-once parts, where writing the same
+    /// word once per part would cost time and space for nothing).
+    [[nodiscard]] virtual bool spelling_each_commit() const = 0;
+};
+
+/// A store that writes straight into an open database (the single index, or one shard),
+/// replacing by id. Does not own the writer.
+class DirectStore final : public LaneStore {
+public:
+    explicit DirectStore(IndexWriter& writer) : writer_(writer) {}
+    bool put(const std::string& id_term, const Xapian::Document& doc, bool repeated) override;
+    void commit(const std::map<std::string, std::string>& metadata,
+                const SpellingCounts& spelling) override;
+    [[nodiscard]] bool spelling_each_commit() const override { return true; }
+
+private:
+    IndexWriter& writer_;
+};
+
+/// A store for a fresh build: each commit closes a small write-once database ("part") in
+/// `dir` and the next document starts another. Xapian's cost per document grows with the
+/// size of the B-trees a flush merges into, so small parts keep every document cheap; the
+/// job compacts the parts into the final database at the end. Parts are named part-0000,
+/// part-0001, ...; a part is complete once it holds the checkpoint metadata, and
+/// `complete_parts` lists those.
+class PartStore final : public LaneStore {
+public:
+    /// Uses (and creates) `dir`. Incomplete parts left by an interrupted run are removed.
+    explicit PartStore(std::string dir);
+    ~PartStore() override;
+
+    bool put(const std::string& id_term, const Xapian::Document& doc, bool repeated) override;
+    void commit(const std::map<std::string, std::string>& metadata,
+                const SpellingCounts& spelling) override;
+    [[nodiscard]] bool spelling_each_commit() const override { return false; }
+
+    /// The complete parts, in order.
+    [[nodiscard]] std::vector<std::string> complete_parts() const;
+    /// Metadata `key` of the last complete part ("" when there is none).
+    [[nodiscard]] std::string last_metadata(const std::string& key) const;
+
+    /// The parts directory of lane `lane` under a build's work directory.
+    [[nodiscard]] static std::string lane_dir(const std::string& work_dir, std::size_t lane);
+
+private:
+    void open_next();
+    [[nodiscard]] std::string part_path(std::size_t n) const;
+    /// Removes an earlier copy of `id_term` from a closed part. Returns true if there was one.
+    bool remove_from_closed_parts(const std::string& id_term);
+
+    std::string dir_;
+    std::size_t next_part_ = 0;   ///< the number the next part gets
+    std::unique_ptr<Xapian::WritableDatabase> db_;  ///< the open part, if any
+    std::string open_path_;
+};
+
+/// One unit of work for a lane, in input order.
+struct LaneItem {
+    enum class Kind { BeginFile, Review, Reject, EndFile };
+    Kind kind = Kind::Review;
+    Review review;              ///< Kind::Review
+    bool repeated = false;      ///< Kind::Review: the id came earlier in this run
+    std::string display;        ///< BeginFile, EndFile: the input's name
+    SourceState state;          ///< BeginFile: size, time, hash and the records already done
+    std::size_t bytes = 0;      ///< text bytes, for batch sizes
+};
+
+/// What a lane needs to build documents.
+struct LaneSettings {
+    AnalyzerSettings analyzer;
+    const corpus::TopicLexicon* lexicon = nullptr;  ///< nullptr: no topic tagging
+    bool spelling = true;
+    std::uint64_t batch_records = 10000;
+    std::uint64_t batch_bytes = 64u << 20;
+    std::size_t queue_items = 4096;
+    std::size_t queue_bytes = 16u << 20;
+    /// Make a last commit when the input ends. Off when the caller commits the lane's store
+    /// itself afterwards (taking spelling() first), so a run ends in a single commit.
+    bool commit_at_end = true;
+    /// Metadata written with every checkpoint (analyzer, schema, run record).
+    std::map<std::string, std::string> metadata;
+};
+
+/// What a lane did.
+struct LaneCounts {
+    std::uint64_t added = 0;
+    std::uint64_t replaced = 0;
+    std::uint64_t duplicates = 0;
+    std::uint64_t reviews = 0;  ///< reviews written
+    /// Thread CPU seconds by stage: analysis (tagging, spelling counts, building the
+    /// document), handing documents to Xapian, and commits (Xapian's flushes).
+    double analyze_seconds = 0;
+    double write_seconds = 0;
+    double commit_seconds = 0;
+};
+
+/// A worker thread that turns the reviews routed to it into documents (topic tagging,
+/// spelling counts, the analyzer, its own stemmer) and writes them to its store, committing
+/// its checkpoint every batch. Items are processed in the order they were pushed.
+class Lane {
+public:
+    /// `store` must outlive the lane. `sources` is the lane's last committed checkpoint.
+    Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources);
+    ~Lane();
+    Lane(const Lane&) = delete;
+    Lane& operator=(const Lane&) = delete;
+
+    /// Queues an item, waiting while the queue is full. Returns false if the lane has
+    /// failed (finish() then throws its error).
+    bool push(LaneItem&& item);
+
+    /// Processes what is queued, makes a final commit (see commit_at_end), and stops the thread. Rethrows the
+    /// error that stopped the lane, if any.
+    void finish();
+
+    /// Final state; valid after finish().
+    [[nodiscard]] const LaneCounts& counts() const noexcept { return counts_; }
+    [[nodiscard]] const SourceMap& sources() const noexcept { return sources_; }
+    /// Spelling counts not yet handed to the store (only without commit_at_end).
+    [[nodiscard]] const SpellingCounts& spelling() const noexcept { return spelling_; }
+
+    /// Notes for the log (repeated ids), taken by the caller's thread.
+    [[nodiscard]] std::vector<std::string> take_notes();
+
+private:
+    void run();
+    void process(LaneItem& item);
+    void collect_spelling(const Review& review);
+    void commit(bool final);
+
+    const LaneSettings& settings_;
+    LaneStore& store_;
+    SourceMap sources_;
+    DocumentBuilder builder_;
+    std::unique_ptr<corpus::TopicTagger> tagger_;
+    BoundedQueue<LaneItem> queue_;
+    LaneCounts counts_;
+    SourceState* current_ = nullptr;
+    std::string file_term_;
+    SpellingCounts spelling_;
+    std::vector<Token> tokens_;
+    std::uint64_t pending_records_ = 0;
+    std::uint64_t pending_bytes_ = 0;
+    std::mutex notes_mutex_;
+    std::vector<std::string> notes_;
+    std::exception_ptr error_;
+    std::thread thread_;
+    bool finished_ = false;
+};
+
+}  // namespace revsearch::indexer
