@@ -23,6 +23,10 @@ find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 add_library(revsearch::archive ALIAS PkgConfig::LIBARCHIVE)
+# zstd directly (not only through libarchive): stored records are compressed with a zstd
+# dictionary trained on the corpus (common/record_codec).
+pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
+add_library(revsearch::zstd ALIAS PkgConfig::LIBZSTD)
 
 find_path(READLINE_INCLUDE_DIR readline/readline.h REQUIRED)
 find_library(READLINE_LIBRARY NAMES readline REQUIRED)

@@ -76,6 +76,9 @@ inline constexpr std::string_view kMetaManifest = "revsearch:manifest";
 inline constexpr std::string_view kMetaSources = "revsearch:sources";
 /// The current or last run: its inputs and whether it finished.
 inline constexpr std::string_view kMetaRun = "revsearch:run";
+/// The zstd dictionary stored records are compressed with (common/record_codec.hpp); absent
+/// when records are plain JSON.
+inline constexpr std::string_view kMetaDictionary = "revsearch:dictionary";
 
 /// Normalises a boolean field's value: Unicode lower case, whitespace collapsed and trimmed.
 /// Used on both sides, so `topic:"Compassion Fatigue"` finds "compassion fatigue".

@@ -66,6 +66,9 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         "no-compact",
         "keep a fresh parallel build's databases apart (listed by a stub) instead of "
         "compacting them into one")(
+        "plain-records",
+        "store reviews as plain JSON, not compressed with a dictionary trained on the corpus "
+        "(for other tools that read the database)")(
         "batch-records", po::value(&options.batch_records),
         "commit after this many records (default: 10000 when updating an index, 5000 per "
         "part in a fresh build)")(
@@ -114,6 +117,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         throw UsageError("--threads takes at most 256 and --shards at most 1024");
     }
     options.compact = vm.count("no-compact") == 0;
+    options.compress_records = vm.count("plain-records") == 0;
     options.db_path = db.path;
     options.walk.format = corpus::parse_format(format);
     options.walk.max_record_bytes = max_record_bytes;

@@ -10,7 +10,8 @@ namespace revsearch::indexer {
 
 namespace s = revsearch::schema;
 
-DocumentBuilder::DocumentBuilder(const AnalyzerSettings& settings) : analyzer_(settings) {
+DocumentBuilder::DocumentBuilder(const AnalyzerSettings& settings, const std::string& dictionary)
+    : analyzer_(settings), codec_(dictionary) {
     analyzer_.configure(generator_);
 }
 
@@ -41,7 +42,7 @@ Xapian::Document DocumentBuilder::build(const Review& r) {
     if (!r.category.empty()) doc.add_value(s::kCategorySlot, text::collapse_spaces(r.category));
     doc.add_value(s::kIdSlot, r.id);
 
-    doc.set_data(to_stored_json(r));
+    doc.set_data(codec_.encode(to_stored_json(r)));
     return doc;
 }
 

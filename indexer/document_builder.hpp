@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include "common/analyzer.hpp"
+#include "common/record_codec.hpp"
 #include "common/review.hpp"
 
 namespace revsearch::indexer {
@@ -16,8 +17,9 @@ namespace revsearch::indexer {
 /// each thread owns a builder (and so its own stemmer).
 class DocumentBuilder {
 public:
-    /// Throws UsageError if the analyzer settings name an unknown language.
-    explicit DocumentBuilder(const AnalyzerSettings& settings);
+    /// Throws UsageError if the analyzer settings name an unknown language. Stored records are
+    /// compressed with `dictionary` (see RecordCodec), or plain JSON when it is empty.
+    explicit DocumentBuilder(const AnalyzerSettings& settings, const std::string& dictionary = "");
 
     /// Builds the document. REQUIRES: review.id is not empty.
     [[nodiscard]] Xapian::Document build(const Review& review);
@@ -27,6 +29,7 @@ public:
 private:
     Analyzer analyzer_;
     Xapian::TermGenerator generator_;
+    RecordCodec codec_;
 };
 
 }  // namespace revsearch::indexer

@@ -17,6 +17,7 @@
 #include "common/cli.hpp"
 #include "common/error.hpp"
 #include "common/progress.hpp"
+#include "common/record_codec.hpp"
 #include "common/schema.hpp"
 #include "common/version.hpp"
 #include "corpus/inputs.hpp"
@@ -349,6 +350,37 @@ IndexSummary lane_share(const IndexSummary& run, const LaneCounts& counts, std::
     return share;
 }
 
+/// Collects the stored form of the first reviews of the inputs, then stops the walk.
+class SampleSink final : public corpus::RecordSink, public corpus::WalkObserver {
+public:
+    struct Enough {};
+    void on_review(Review&& review) override {
+        bytes_ += samples.emplace_back(to_stored_json(review)).size();
+        if (samples.size() >= kMaxSamples || bytes_ >= kMaxBytes) throw Enough{};
+    }
+    void on_reject(Reject&&) override {}
+    void on_skipped(const std::string&, const std::string&) override {}
+    void on_read(const std::string&, corpus::Format, std::uint64_t) override {}
+    std::vector<std::string> samples;
+
+private:
+    static constexpr std::size_t kMaxSamples = 4000;
+    static constexpr std::size_t kMaxBytes = 8u << 20;
+    std::size_t bytes_ = 0;
+};
+
+/// A dictionary for stored records, trained on the inputs' first reviews ("" if too few).
+std::string train_dictionary(const std::vector<corpus::InputFile>& files,
+                             const corpus::WalkOptions& walk) {
+    SampleSink sink;
+    corpus::Walker walker(walk);
+    try {
+        for (const corpus::InputFile& file : files) walker.walk(file, sink, sink);
+    } catch (const SampleSink::Enough&) {
+    }
+    return RecordCodec::train(sink.samples);
+}
+
 /// Until every database is compacted, the parts are kept whole, so an interrupted run redoes
 /// the compaction from them (it gives the same result). Then one rename retires them all at
 /// once: a run never sees some parts gone and others left.
@@ -485,15 +517,15 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
 
     // The analyzer: the one the index already has, unless the user named another, which is
     // refused when the index already holds documents.
+    bool has_documents = false;
+    if (plan.parts_mode()) {
+        for (auto& p : plan.parts) has_documents = has_documents || !p->complete_parts().empty();
+    } else {
+        for (IndexWriter* w : plan.writers) has_documents = has_documents || w->doc_count() > 0;
+    }
     AnalyzerSettings analyzer = options_.analyzer;
     if (const std::string stored = plan.metadata_any(schema::kMetaAnalyzer); !stored.empty()) {
         const AnalyzerSettings existing = AnalyzerSettings::from_json(stored);
-        bool has_documents = false;
-        if (plan.parts_mode()) {
-            for (auto& p : plan.parts) has_documents = has_documents || !p->complete_parts().empty();
-        } else {
-            for (IndexWriter* w : plan.writers) has_documents = has_documents || w->doc_count() > 0;
-        }
         if (!options_.analyzer_explicit || existing == options_.analyzer) {
             analyzer = existing;
         } else if (has_documents) {
@@ -535,6 +567,15 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     settings.metadata[std::string(schema::kMetaAnalyzer)] = analyzer.to_json();
     settings.metadata[std::string(schema::kMetaSchema)] = std::to_string(schema::kSchemaVersion);
     settings.metadata[std::string(schema::kMetaRun)] = run_record(options_, "running").dump();
+    // Stored records use the index's dictionary; a new index trains one on its first reviews
+    // (an index that has plain records keeps them plain).
+    settings.dictionary = plan.metadata_any(schema::kMetaDictionary);
+    if (settings.dictionary.empty() && options_.compress_records && !has_documents) {
+        settings.dictionary = train_dictionary(files, options_.walk);
+    }
+    if (!settings.dictionary.empty()) {
+        settings.metadata[std::string(schema::kMetaDictionary)] = settings.dictionary;
+    }
 
     std::unique_ptr<std::ofstream> rejects;
     if (!options_.rejects_file.empty()) {

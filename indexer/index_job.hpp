@@ -43,6 +43,9 @@ struct IndexOptions {
     /// Merge a fresh parallel build into one compact database at the end (or compact each
     /// shard). Off: the parallel writers' databases stay apart, listed by a stub.
     bool compact = true;
+    /// Compress stored records with a zstd dictionary trained on the corpus (off: plain JSON,
+    /// readable by tools such as xapian-delve).
+    bool compress_records = true;
     std::string rejects_file;            ///< "" writes rejects to the log only
     ProgressMode progress = ProgressMode::Auto;
     /// Skip input files whose size and modification time match a completed earlier run.

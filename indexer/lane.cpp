@@ -177,7 +177,7 @@ Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources)
     : settings_(settings),
       store_(store),
       sources_(std::move(sources)),
-      builder_(settings.analyzer),
+      builder_(settings.analyzer, settings.dictionary),
       queue_(settings.queue_items, settings.queue_bytes) {
     if (settings_.lexicon != nullptr) {
         tagger_ = std::make_unique<corpus::TopicTagger>(*settings_.lexicon, builder_.analyzer());

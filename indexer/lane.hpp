@@ -111,6 +111,7 @@ struct LaneItem {
 /// What a lane needs to build documents.
 struct LaneSettings {
     AnalyzerSettings analyzer;
+    std::string dictionary;  ///< for stored records; "" stores plain JSON
     const corpus::TopicLexicon* lexicon = nullptr;  ///< nullptr: no topic tagging
     bool spelling = true;
     std::uint64_t batch_records = 10000;

@@ -123,7 +123,8 @@ Searcher::Searcher(const std::string& path)
     : path_(path),
       db_(open_database(path)),
       analyzer_(AnalyzerSettings::from_database(db_)),
-      builder_(analyzer_, db_) {}
+      builder_(analyzer_, db_),
+      codec_(db_.get_metadata(std::string(s::kMetaDictionary))) {}
 
 Xapian::doccount Searcher::doc_count() const { return db_.get_doccount(); }
 
@@ -439,7 +440,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         Hit hit;
         hit.rank = ++rank;
         hit.score = it.get_weight();
-        hit.review = from_stored_json(it.get_document().get_data());
+        hit.review = from_stored_json(codec_.decode(it.get_document().get_data()));
         if (request.snippets) hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);
         if (request.explain) explain(request, p, *it, hit);
         result.hits.push_back(std::move(hit));
@@ -457,7 +458,7 @@ std::optional<Review> Searcher::fetch(const std::string& id) {
             const std::string term = s::id_term(id);
             Xapian::PostingIterator p = db_.postlist_begin(term);
             if (p == db_.postlist_end(term)) return std::nullopt;
-            return from_stored_json(db_.get_document(*p).get_data());
+            return from_stored_json(codec_.decode(db_.get_document(*p).get_data()));
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= kMaxReopens) throw IndexError(path_, "kept changing during the fetch");
             db_.reopen();

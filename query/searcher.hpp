@@ -10,6 +10,7 @@
 #include <xapian.h>
 
 #include "common/analyzer.hpp"
+#include "common/record_codec.hpp"
 #include "common/review.hpp"
 #include "common/types.hpp"
 #include "query/query_builder.hpp"
@@ -145,6 +146,7 @@ private:
     Xapian::Database db_;
     Analyzer analyzer_;
     QueryBuilder builder_;
+    RecordCodec codec_;  ///< decodes stored records (the index's zstd dictionary, if any)
 };
 
 }  // namespace revsearch::query

@@ -13,6 +13,7 @@
 #include <xapian.h>
 
 #include "common/error.hpp"
+#include "common/record_codec.hpp"
 #include "common/schema.hpp"
 #include "common/shards.hpp"
 #include "indexer/index_job.hpp"
@@ -71,12 +72,13 @@ std::map<std::string, double> scores(const Xapian::Database& db, const std::stri
     return out;
 }
 
-/// Stored record of every review, by id.
-std::map<std::string, std::string> records(const Xapian::Database& db) {
+/// Stored record of every review, by id: as stored (`decode` false) or decoded.
+std::map<std::string, std::string> records(const Xapian::Database& db, bool decode = true) {
+    RecordCodec codec(db.get_metadata(std::string(s::kMetaDictionary)));
     std::map<std::string, std::string> out;
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         const Xapian::Document doc = db.get_document(*it);
-        out[doc.get_value(s::kIdSlot)] = doc.get_data();
+        out[doc.get_value(s::kIdSlot)] = decode ? codec.decode(doc.get_data()) : doc.get_data();
     }
     return out;
 }
@@ -235,4 +237,35 @@ TEST_CASE("a run into an index that already holds reviews updates it in place", 
     CHECK(summary.lanes == 1);
     CHECK(summary.replaced == 30);
     CHECK(Xapian::Database(dir.file("db")).get_doccount() == 50);
+}
+
+TEST_CASE("a fresh build compresses stored records with a dictionary it keeps in the metadata",
+          "[indexer]") {
+    TempDir dir;
+    const std::string input = dir.write("reviews.jsonl", varied_reviews(400, "z"));
+    run(options(dir.file("packed"), {input}));
+    IndexOptions plain_options = options(dir.file("plain"), {input});
+    plain_options.compress_records = false;
+    run(plain_options);
+
+    Xapian::Database packed(dir.file("packed"));
+    Xapian::Database plain(dir.file("plain"));
+    const std::string dictionary = packed.get_metadata(std::string(s::kMetaDictionary));
+    REQUIRE_FALSE(dictionary.empty());
+    CHECK(plain.get_metadata(std::string(s::kMetaDictionary)).empty());
+    RecordCodec codec(dictionary);
+    const auto plain_records = records(plain, false);
+    for (const auto& [id, stored] : records(packed, false)) {
+        CHECK(stored.front() != '{');
+        CHECK(codec.decode(stored) == plain_records.at(id));
+    }
+
+    SECTION("an update of the index uses the same dictionary") {
+        const std::string more = dir.write("more.jsonl", varied_reviews(5, "later"));
+        run(options(dir.file("packed"), {more}));
+        Xapian::Database updated(dir.file("packed"));
+        CHECK(updated.get_metadata(std::string(s::kMetaDictionary)) == dictionary);
+        const Xapian::docid id = *updated.postlist_begin(s::id_term("later3"));
+        CHECK(codec.decode(updated.get_document(id).get_data()).find("later3") != std::string::npos);
+    }
 }

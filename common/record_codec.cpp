@@ -1,0 +1,89 @@
+#include "common/record_codec.hpp"
+
+#include <zdict.h>
+#include <zstd.h>
+
+#include "common/error.hpp"
+
+namespace revsearch {
+
+struct RecordCodec::Contexts {
+    ZSTD_CCtx* cctx = nullptr;
+    ZSTD_DCtx* dctx = nullptr;
+    ZSTD_CDict* cdict = nullptr;
+    ZSTD_DDict* ddict = nullptr;
+    ~Contexts() {
+        ZSTD_freeCCtx(cctx);
+        ZSTD_freeDCtx(dctx);
+        ZSTD_freeCDict(cdict);
+        ZSTD_freeDDict(ddict);
+    }
+};
+
+RecordCodec::RecordCodec() : contexts_(std::make_unique<Contexts>()) {}
+
+RecordCodec::RecordCodec(const std::string& dictionary, int level)
+    : dictionary_(dictionary), contexts_(std::make_unique<Contexts>()) {
+    if (dictionary_.empty()) return;
+    if (ZDICT_getDictID(dictionary_.data(), dictionary_.size()) == 0) {
+        throw Error("the stored-record dictionary is not a zstd dictionary");
+    }
+    contexts_->cdict = ZSTD_createCDict(dictionary_.data(), dictionary_.size(), level);
+    contexts_->ddict = ZSTD_createDDict(dictionary_.data(), dictionary_.size());
+    contexts_->cctx = ZSTD_createCCtx();
+    contexts_->dctx = ZSTD_createDCtx();
+    if (!contexts_->cdict || !contexts_->ddict || !contexts_->cctx || !contexts_->dctx) {
+        throw Error("cannot set up zstd for stored records");
+    }
+}
+
+RecordCodec::~RecordCodec() = default;
+RecordCodec::RecordCodec(RecordCodec&&) noexcept = default;
+RecordCodec& RecordCodec::operator=(RecordCodec&&) noexcept = default;
+
+std::string RecordCodec::train(const std::vector<std::string>& samples, std::size_t max_bytes) {
+    // zstd's trainer needs a fair number of samples, and fails (harmlessly) on too few.
+    if (samples.size() < 64) return "";
+    std::string joined;
+    std::vector<std::size_t> sizes;
+    for (const std::string& s : samples) {
+        joined += s;
+        sizes.push_back(s.size());
+    }
+    std::string dictionary(max_bytes, '\0');
+    const std::size_t n = ZDICT_trainFromBuffer(dictionary.data(), dictionary.size(), joined.data(),
+                                                sizes.data(), static_cast<unsigned>(sizes.size()));
+    if (ZDICT_isError(n)) return "";
+    dictionary.resize(n);
+    return dictionary;
+}
+
+std::string RecordCodec::encode(std::string_view record) {
+    if (dictionary_.empty()) return std::string(record);
+    std::string out(ZSTD_compressBound(record.size()), '\0');
+    const std::size_t n = ZSTD_compress_usingCDict(contexts_->cctx, out.data(), out.size(),
+                                                   record.data(), record.size(), contexts_->cdict);
+    if (ZSTD_isError(n)) throw Error(std::string("zstd: ") + ZSTD_getErrorName(n));
+    out.resize(n);
+    return out;
+}
+
+std::string RecordCodec::decode(std::string_view stored) {
+    if (stored.empty() || stored.front() == '{') return std::string(stored);
+    const unsigned frame_dict = ZSTD_getDictID_fromFrame(stored.data(), stored.size());
+    if (dictionary_.empty() || frame_dict != ZDICT_getDictID(dictionary_.data(), dictionary_.size())) {
+        throw Error("a stored record was compressed with a dictionary this index does not hold");
+    }
+    const unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 31)) {
+        throw Error("a stored record is damaged");
+    }
+    std::string out(static_cast<std::size_t>(size), '\0');
+    const std::size_t n = ZSTD_decompress_usingDDict(contexts_->dctx, out.data(), out.size(),
+                                                     stored.data(), stored.size(), contexts_->ddict);
+    if (ZSTD_isError(n)) throw Error(std::string("a stored record is damaged: ") + ZSTD_getErrorName(n));
+    out.resize(n);
+    return out;
+}
+
+}  // namespace revsearch

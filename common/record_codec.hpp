@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// How stored review records are packed in the database.
+///
+/// Each document's data is the review as JSON (common/review.hpp). Xapian compresses each
+/// record on its own with zlib, which does little for a record of a kilobyte or two: there is
+/// no history to match against. A zstd dictionary trained on the corpus's own records gives
+/// every record that history, so records shrink to about half of what zlib makes of them and
+/// decode in microseconds. The dictionary lives in the database metadata
+/// (schema::kMetaDictionary); each record is a zstd frame naming its dictionary's id, and a
+/// record that starts with '{' is plain JSON (older indexes, or a build without a dictionary).
+namespace revsearch {
+
+class RecordCodec {
+public:
+    /// A codec without a dictionary: encode() returns records unchanged.
+    RecordCodec();
+    /// A codec for `dictionary` (as train() made it, or read from the metadata). Throws Error
+    /// if it is not a zstd dictionary.
+    explicit RecordCodec(const std::string& dictionary, int level = 9);
+    ~RecordCodec();
+    RecordCodec(RecordCodec&&) noexcept;
+    RecordCodec& operator=(RecordCodec&&) noexcept;
+
+    /// Trains a dictionary of at most `max_bytes` on sample records. Returns "" when the samples
+    /// are too few or too alike to train on (callers then store plain records).
+    [[nodiscard]] static std::string train(const std::vector<std::string>& samples,
+                                           std::size_t max_bytes = 110 * 1024);
+
+    /// The stored form of a record. Not thread-safe (it reuses one compression context): give
+    /// each thread its own codec.
+    [[nodiscard]] std::string encode(std::string_view record);
+
+    /// The record from its stored form: plain JSON is returned as it is; a zstd frame is
+    /// decompressed with this codec's dictionary. Throws Error for a frame of another
+    /// dictionary or damaged data. Not thread-safe.
+    [[nodiscard]] std::string decode(std::string_view stored);
+
+    [[nodiscard]] bool has_dictionary() const noexcept { return !dictionary_.empty(); }
+    [[nodiscard]] const std::string& dictionary() const noexcept { return dictionary_; }
+
+private:
+    struct Contexts;
+    std::string dictionary_;
+    std::unique_ptr<Contexts> contexts_;
+};
+
+}  // namespace revsearch

@@ -1,0 +1,68 @@
+#include "common/record_codec.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+
+using revsearch::RecordCodec;
+
+namespace {
+
+const char* const kWords[] = {"patience", "garden", "kettle", "nurse", "winter", "letters",
+                              "quiet", "harbor", "violin", "burnout", "chapter", "reader"};
+
+/// Review-like JSON records that share their structure and vocabulary, as a corpus does.
+std::vector<std::string> records(int n, int seed) {
+    std::vector<std::string> out;
+    for (int i = 0; i < n; ++i) {
+        std::string body;
+        for (int w = 0; w < 40 + (i + seed) % 30; ++w) body += std::string(kWords[(i * 5 + w * 7 + seed) % 12]) + " ";
+        out.push_back(R"({"id":"r)" + std::to_string(seed * 100000 + i) + R"(","title":"On )" +
+                      kWords[i % 12] + R"(","reviewer":"Reader )" + std::to_string(i % 9) +
+                      R"(","rating":4,"body":")" + body + R"("})");
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("stored records compress with a dictionary trained on the corpus and decode exactly",
+          "[common]") {
+    const std::string dictionary = RecordCodec::train(records(500, 1));
+    REQUIRE_FALSE(dictionary.empty());
+    RecordCodec codec(dictionary);
+    std::size_t raw = 0;
+    std::size_t packed = 0;
+    for (const std::string& record : records(200, 2)) {
+        const std::string stored = codec.encode(record);
+        CHECK(stored.front() != '{');
+        CHECK(codec.decode(stored) == record);
+        raw += record.size();
+        packed += stored.size();
+    }
+    CHECK(packed * 3 < raw);
+
+    SECTION("plain JSON records, as older indexes hold them, pass through unchanged") {
+        const std::string plain = records(1, 3).front();
+        CHECK(codec.decode(plain) == plain);
+        CHECK(RecordCodec().decode(plain) == plain);
+        CHECK(RecordCodec().encode(plain) == plain);
+    }
+    SECTION("a record of another dictionary, or damaged, is an error, not garbage") {
+        RecordCodec other(RecordCodec::train(records(500, 7)));
+        const std::string stored = other.encode(records(1, 4).front());
+        CHECK_THROWS_AS(codec.decode(stored), revsearch::Error);
+        std::string damaged = codec.encode(records(1, 5).front());
+        damaged.resize(damaged.size() / 2);
+        CHECK_THROWS_AS(codec.decode(damaged), revsearch::Error);
+    }
+}
+
+TEST_CASE("too few samples give no dictionary, and the codec then stores records plainly",
+          "[common]") {
+    CHECK(RecordCodec::train(records(10, 1)).empty());
+    CHECK_THROWS_AS(RecordCodec("not a dictionary"), revsearch::Error);
+}
