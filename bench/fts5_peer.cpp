@@ -196,8 +196,9 @@ Fts5Searcher::~Fts5Searcher() {
 
 std::vector<Fts5Hit> Fts5Searcher::search(const Fts5Query& query,
                                           const Fts5SearchOptions& options) {
-    std::string sql = "SELECT id, title, reviewer, date, rating";
-    if (options.snippets) {
+    const bool snippets = options.snippets && !options.ids_only;
+    std::string sql = options.ids_only ? "SELECT id" : "SELECT id, title, reviewer, date, rating";
+    if (snippets) {
         sql += ", snippet(fts, 1, char(1), char(2), '…', " +
                std::to_string(options.snippet_tokens) + ")";
     }
@@ -229,8 +230,8 @@ std::vector<Fts5Hit> Fts5Searcher::search(const Fts5Query& query,
         while (st.step()) {
             Fts5Hit hit;
             hit.id = st.column(0);
-            hit.title = st.column(1);
-            if (options.snippets) hit.snippet = st.column(5);
+            if (!options.ids_only) hit.title = st.column(1);
+            if (snippets) hit.snippet = st.column(5);
             hits.push_back(std::move(hit));
         }
     } catch (...) {

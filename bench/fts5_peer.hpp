@@ -68,6 +68,9 @@ struct Fts5SearchOptions {
     /// false: `ORDER BY bm25(fts, weights)`, which SQLite's sorter orders after evaluating the
     /// result columns of every match (about 20% slower at p50 on the bench corpus).
     bool order_by_rank = true;
+    /// Select the id only (a TREC run's batch case), not title, reviewer, date and rating.
+    /// Implies no snippets.
+    bool ids_only = false;
 };
 
 /// Runs queries against an FTS5 index. Not thread-safe: one per thread.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -42,7 +43,9 @@ template <typename Options>
 unsigned apply_threads(Options& o, std::optional<unsigned> requested, std::ostream& err) {
     if constexpr (HasThreadsOption<Options>) {
         if (requested) o.threads = *requested;
-        return static_cast<unsigned>(o.threads);
+        // 0 asks the indexer for one thread per core.
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        return o.threads == 0 ? cores : static_cast<unsigned>(o.threads);
     } else {
         if (requested && *requested != 1) {
             err << "peers: note: this revsearch IndexJob has no threads option; it runs as it is\n";
@@ -319,6 +322,7 @@ int run_peers(const PeersOptions& options, std::ostream& out, std::ostream& err)
     if (!options.skip_build) {
         // Old indexes go before the clocks start: deleting a large one takes a while.
         fs::remove_all(revsearch_db);
+        fs::remove_all(revsearch_db + ".parts");  // an interrupted parallel build's parts
         for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(fts5_db + suffix);
         err << "peers: building FTS5 in " << fts5_db << '\n';
         fts5_build = run_in_child([&](PhaseValues& v) {
@@ -354,6 +358,7 @@ int run_peers(const PeersOptions& options, std::ostream& out, std::ostream& err)
                 Fts5SearchOptions o;
                 o.k = k;
                 o.snippets = snippets;
+                o.ids_only = !snippets && options.batch_ids_only;
                 o.order_by_rank = options.fts5_order_by_rank;
                 std::vector<std::string> ids;
                 for (Fts5Hit& h : searcher.search(q.fts5, o)) ids.push_back(std::move(h.id));
@@ -372,6 +377,7 @@ int run_peers(const PeersOptions& options, std::ostream& out, std::ostream& err)
                 request.default_and = options.default_and;
                 request.k = k;
                 request.snippets = snippets;
+                request.ids_only = !snippets && options.batch_ids_only;
                 std::vector<std::string> ids;
                 for (query::Hit& h : searcher.search(request).hits)
                     ids.push_back(std::move(h.review.id));
@@ -404,7 +410,8 @@ int run_peers(const PeersOptions& options, std::ostream& out, std::ostream& err)
     const std::string k = "q" + std::to_string(options.k);
     const std::string bk = "q" + std::to_string(options.batch_k);
     const std::string k_label = "top " + std::to_string(options.k) + " + snippets";
-    const std::string bk_label = "top " + std::to_string(options.batch_k) + ", no snippets";
+    const std::string bk_label = "top " + std::to_string(options.batch_k) +
+                                 (options.batch_ids_only ? ", ids only" : ", no snippets");
 
     std::vector<Row> rows = {
         {"index: wall time (s)", "index.wall_s", wall(fb), wall(rb)},
@@ -576,7 +583,8 @@ std::optional<PeersOptions> parse_peers_args(int argc, const char* const* argv, 
         "no-baseline", "do not time a plain read of the corpus")("no-fts5-optimize",
                                                                  "leave FTS5's segments unmerged")(
         "fts5-order-by-bm25", "ORDER BY bm25(fts, ...) instead of ORDER BY rank (slower)")(
-        "skip-build", "reuse the indexes already in --workdir");
+        "skip-build", "reuse the indexes already in --workdir")(
+        "batch-records", "the batch case reads every hit's record too, not only its id");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -595,6 +603,7 @@ std::optional<PeersOptions> parse_peers_args(int argc, const char* const* argv, 
     o.fts5_optimize = vm.count("no-fts5-optimize") == 0;
     o.fts5_order_by_rank = vm.count("fts5-order-by-bm25") == 0;
     o.skip_build = vm.count("skip-build") != 0;
+    o.batch_ids_only = vm.count("batch-records") == 0;
     if (o.k == 0 || o.batch_k == 0) throw UsageError("--k and --batch-k must be positive");
     if (o.k == o.batch_k) throw UsageError("--k and --batch-k must differ");
     return o;

@@ -27,6 +27,10 @@ struct PeersOptions {
     bool fts5_optimize = true;           ///< run FTS5's 'optimize' (timed, part of its build)
     bool fts5_order_by_rank = true;      ///< see Fts5SearchOptions::order_by_rank
     bool skip_build = false;             ///< reuse the indexes already in the workdir
+    /// The batch case asks both engines for ids and scores only, as a TREC run does
+    /// (revsearch: SearchRequest::ids_only; FTS5: SELECT id). False: every hit's record too
+    /// (revsearch decodes its stored review; FTS5 selects id, title, reviewer, date, rating).
+    bool batch_ids_only = true;
 };
 
 /// One logical query: revsearch's text and its FTS5 translation.

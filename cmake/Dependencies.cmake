@@ -43,3 +43,10 @@ endif()
 if(REVSEARCH_BUILD_BENCH)
     find_package(SQLite3 REQUIRED)
 endif()
+
+# cpp-httplib serves `revsearch-query --serve`. Debian builds it as a shared library with a
+# header of declarations; its pkg-config file carries the feature macros (OpenSSL, zlib,
+# Brotli) the library was compiled with, which change class layouts, so every user of the
+# header must compile with exactly those.
+pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+add_library(revsearch::httplib ALIAS PkgConfig::CPPHTTPLIB)

@@ -1,6 +1,7 @@
 #include "common/analyzer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <libstemmer.h>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,24 @@ private:
 };
 
 bool is_apostrophe(unsigned ch) { return ch == '\'' || ch == 0x2019; }
+
+/// Xapian's own classification of the ASCII characters, looked up once for tokenize()'s fast
+/// path: word character or not, and the lower-case form (ASCII for every ASCII character).
+struct AsciiClass {
+    std::array<bool, 0x80> word{};
+    std::array<char, 0x80> lower{};
+    AsciiClass() {
+        for (unsigned c = 0; c < 0x80; ++c) {
+            word[c] = Xapian::Unicode::is_wordchar(c);
+            lower[c] = static_cast<char>(Xapian::Unicode::tolower(c));
+        }
+    }
+};
+
+const AsciiClass& ascii_class() {
+    static const AsciiClass table;
+    return table;
+}
 
 }  // namespace
 
@@ -143,38 +162,75 @@ bool Analyzer::is_stopword(std::string_view word) const {
 }
 
 void Analyzer::tokenize(std::string_view text, std::vector<Token>& out, bool stem) const {
-    Xapian::Utf8Iterator it(text.data(), text.size());
-    const Xapian::Utf8Iterator end;
+    // Byte positions rather than a Utf8Iterator over the whole text: ASCII characters (most of
+    // review text) are classified by a table filled from Xapian's own functions, and only other
+    // characters go through Utf8Iterator, one at a time. Decoding is local to each position
+    // (invalid UTF-8 included), so the words are exactly those of one iterator over the text.
+    const AsciiClass& ascii = ascii_class();
     const char* const base = text.data();
+    const std::size_t size = text.size();
+    const auto decode = [&](std::size_t i, unsigned& ch) -> std::size_t {
+        const auto byte = static_cast<unsigned char>(base[i]);
+        if (byte < 0x80) {
+            ch = byte;
+            return i + 1;
+        }
+        Xapian::Utf8Iterator it(base + i, size - i);
+        ch = *it;
+        ++it;
+        return it.raw() != nullptr ? static_cast<std::size_t>(it.raw() - base) : size;
+    };
+    const auto is_word = [&](unsigned ch) {
+        return ch < 0x80 ? ascii.word[ch] : Xapian::Unicode::is_wordchar(ch);
+    };
     std::string word;
-    while (it != end) {
-        if (!Xapian::Unicode::is_wordchar(*it)) {
-            ++it;
+    std::size_t i = 0;
+    while (i < size) {
+        unsigned ch = 0;
+        std::size_t next = decode(i, ch);
+        if (!is_word(ch)) {
+            i = next;
             continue;
         }
-        const std::size_t begin = static_cast<std::size_t>(it.raw() - base);
-        word.clear();
+        const std::size_t begin = i;
         std::size_t stop = begin;
-        while (it != end) {
-            const unsigned ch = *it;
-            if (Xapian::Unicode::is_wordchar(ch)) {
-                Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
-                ++it;
-                stop = static_cast<std::size_t>(it.raw() ? it.raw() - base : text.size());
+        word.clear();
+        while (i < size) {
+            // A run of ASCII word characters, lower-cased in one go.
+            std::size_t run = i;
+            while (run < size && static_cast<unsigned char>(base[run]) < 0x80 &&
+                   ascii.word[static_cast<unsigned char>(base[run])]) {
+                ++run;
+            }
+            if (run > i) {
+                const std::size_t old = word.size();
+                word.resize(old + (run - i));
+                for (std::size_t k = i; k < run; ++k) {
+                    word[old + (k - i)] = ascii.lower[static_cast<unsigned char>(base[k])];
+                }
+                i = run;
+                stop = run;
                 continue;
             }
-            if (is_apostrophe(ch)) {
-                Xapian::Utf8Iterator next = it;
-                ++next;
-                if (next != end && Xapian::Unicode::is_wordchar(*next)) {
+            next = decode(i, ch);
+            if (is_word(ch)) {  // not ASCII: ASCII word characters are runs, above
+                Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+                i = next;
+                stop = next;
+                continue;
+            }
+            if (is_apostrophe(ch) && next < size) {
+                unsigned after = 0;
+                (void)decode(next, after);
+                if (is_word(after)) {
                     word += '\'';
-                    it = next;
+                    i = next;
                     continue;
                 }
             }
             break;
         }
-        if (it == end) stop = text.size();
+        if (i >= size) stop = size;
         if (stopper_ && (*stopper_)(word)) continue;
         out.push_back(Token{begin, stop, stem ? stemmer_(word) : word});
     }

@@ -41,6 +41,33 @@ RecordCodec::~RecordCodec() = default;
 RecordCodec::RecordCodec(RecordCodec&&) noexcept = default;
 RecordCodec& RecordCodec::operator=(RecordCodec&&) noexcept = default;
 
+unsigned RecordCodec::id() const noexcept {
+    return dictionary_.empty() ? 0 : ZDICT_getDictID(dictionary_.data(), dictionary_.size());
+}
+
+unsigned RecordCodec::frame_id(std::string_view stored) noexcept {
+    if (stored.empty() || stored.front() == '{') return 0;
+    return ZSTD_getDictID_fromFrame(stored.data(), stored.size());
+}
+
+void RecordDecoder::add(const std::string& dictionary) {
+    if (dictionary.empty()) return;
+    RecordCodec codec(dictionary);
+    for (const RecordCodec& known : codecs_) {
+        if (known.id() == codec.id()) return;
+    }
+    codecs_.push_back(std::move(codec));
+}
+
+std::string RecordDecoder::decode(std::string_view stored) {
+    const unsigned id = RecordCodec::frame_id(stored);
+    if (id == 0) return std::string(stored);
+    for (RecordCodec& codec : codecs_) {
+        if (codec.id() == id) return codec.decode(stored);
+    }
+    throw Error("a stored record was compressed with a dictionary this index does not hold");
+}
+
 std::string RecordCodec::train(const std::vector<std::string>& samples, std::size_t max_bytes) {
     // zstd's trainer needs a fair number of samples, and fails (harmlessly) on too few.
     if (samples.size() < 64) return "";

@@ -42,12 +42,30 @@ public:
     [[nodiscard]] std::string decode(std::string_view stored);
 
     [[nodiscard]] bool has_dictionary() const noexcept { return !dictionary_.empty(); }
+    /// The dictionary's id (0 without one).
+    [[nodiscard]] unsigned id() const noexcept;
+    /// The id of the dictionary a stored record needs (0 for a plain record).
+    [[nodiscard]] static unsigned frame_id(std::string_view stored) noexcept;
     [[nodiscard]] const std::string& dictionary() const noexcept { return dictionary_; }
 
 private:
     struct Contexts;
     std::string dictionary_;
     std::unique_ptr<Contexts> contexts_;
+};
+
+/// Decodes records made with any of several dictionaries: shards indexed by separate runs
+/// each trained their own, and a search over them meets records of all. Not thread-safe.
+class RecordDecoder {
+public:
+    /// Adds a dictionary ("" and dictionaries already known are ignored). Throws Error if it
+    /// is not a zstd dictionary.
+    void add(const std::string& dictionary);
+    /// As RecordCodec::decode(), with the dictionary the record names.
+    [[nodiscard]] std::string decode(std::string_view stored);
+
+private:
+    std::vector<RecordCodec> codecs_;
 };
 
 }  // namespace revsearch

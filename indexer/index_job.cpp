@@ -23,6 +23,7 @@
 #include "corpus/inputs.hpp"
 #include "corpus/topic_tagger.hpp"
 #include "common/shards.hpp"
+#include "common/text.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/lane.hpp"
 
@@ -85,8 +86,10 @@ public:
 
     void on_review(Review&& review) override {
         const bool repeated = !seen_.insert(id_hash(schema::id_term(review.id))).second;
+        // Routed by the id as the index stores it, so ids differing only in spacing, which
+        // name one document, meet in one lane.
         const std::size_t lane =
-            lanes_.size() == 1 ? 0 : shards::shard_for(review.id, lanes_.size());
+            lanes_.size() == 1 ? 0 : shards::shard_for(text::collapse_spaces(review.id), lanes_.size());
         if (skip_record(lane)) return;
         ++summary_.read;
         LaneItem item;
@@ -594,7 +597,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
 
     // Deletions go first, so a review both deleted and in the inputs ends up indexed.
     for (const std::string& id : options_.delete_ids) {
-        const std::size_t lane = lane_count == 1 ? 0 : shards::shard_for(id, lane_count);
+        const std::size_t lane =
+            lane_count == 1 ? 0 : shards::shard_for(text::collapse_spaces(id), lane_count);
         if (!plan.parts_mode() && plan.writers[lane]->remove(schema::id_term(id))) {
             ++summary.deleted;
         } else {

@@ -3,11 +3,13 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
 #include "common/version.hpp"
+#include "query/stats.hpp"
 
 namespace revsearch::query {
 
@@ -109,9 +111,9 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
     out += std::string("# parse: ") + (request.parse == ParseMode::Plain ? "plain" : "syntax") +
            ", default operator " + (request.default_and ? "AND" : "OR") + ", depth " +
            std::to_string(request.k) + "\n";
-    const std::string manifest = db.get_metadata(std::string(schema::kMetaManifest));
-    if (!manifest.empty()) {
-        const auto j = nlohmann::json::parse(manifest, nullptr, false);
+    {
+        // Every shard's manifest, merged: the combined handle's metadata is the first shard's.
+        const nlohmann::ordered_json j = merged_manifest(searcher);
         if (j.is_object()) {
             for (const auto& in : j.value("inputs", nlohmann::json::array())) {
                 out += "# source: " + in.value("path", std::string()) + " bytes=" +
@@ -125,16 +127,23 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
 }
 
 void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchRequest request,
-               const PrintOptions& print, std::ostream& out, std::ostream* progress) {
+               const PrintOptions& print, std::ostream& out, std::ostream* progress,
+               std::ostream* warnings) {
+    std::set<std::string> warned;
     request.snippets = false;
     request.suggest = false;
+    request.ids_only = true;  // a TREC run prints ids and scores only
     PrintOptions p = print;
     p.format = OutputFormat::Trec;
     std::size_t done = 0;
     for (const Topic& topic : topics) {
         request.query = topic.text;
         p.qid = topic.qid;
-        print_results(out, searcher.search(request), p);
+        const SearchResult result = searcher.search(request);
+        print_results(out, result, p);
+        for (const std::string& w : result.warnings) {
+            if (warnings != nullptr && warned.insert(w).second) *warnings << "warning: " << w << '\n';
+        }
         ++done;
         if (progress != nullptr) {
             *progress << "\rqueries: " << done << "/" << topics.size() << std::flush;

@@ -29,9 +29,11 @@ struct Topic {
 
 /// Runs every topic and writes a TREC run (`qid Q0 docid rank score tag`), deterministic:
 /// ties are broken by review id. With `manifest` non-empty, the run starts with it as `#`
-/// comment lines. Shows a progress line on `progress` when it is a terminal.
+/// comment lines. Shows a progress line on `progress` when it is a terminal. Writes each
+/// distinct warning of the results (e.g. shards left out) once to `warnings`, when given.
 void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchRequest request,
-               const PrintOptions& print, std::ostream& out, std::ostream* progress);
+               const PrintOptions& print, std::ostream& out, std::ostream* progress,
+               std::ostream* warnings = nullptr);
 
 /// The manifest lines of a run: revsearch version, analyzer, weighting and options, and the
 /// index's own manifest (sources, counts).

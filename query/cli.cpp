@@ -35,6 +35,9 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     std::string format = "text", highlight, sort = "relevance", parse = "syntax";
     std::string weighting = "bm25", field_weights, prf, synonyms, facets;
     double k1 = -1, b = -1;
+    std::string serve;
+    ServerOptions server;
+    int request_timeout = static_cast<int>(server.request_timeout.count());
 
     po::options_description general("Options");
     general.add_options()("help,h", "show this help")("version", "show the version");
@@ -78,6 +81,30 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "repl", po::bool_switch(&o.repl), "open the interactive REPL")(
         "stats", po::bool_switch(&o.stats),
         "describe the index: counts, fields, topics, sources, rejects (text or json)");
+    unsigned timeout_ms = o.open.timeout_ms;
+    general.add_options()(
+        "allow-partial", po::bool_switch(&o.open.allow_partial),
+        "sharded index: search the shards that answer and warn about the others")(
+        "timeout", po::value(&timeout_ms)->default_value(timeout_ms),
+        "sharded index: milliseconds a remote shard may take to connect or answer (0: no limit)");
+    po::options_description serving("Serving (--serve)");
+    serving.add_options()(
+        "serve", po::value(&serve),
+        "serve the HTTP API and search page on [ADDR:]PORT (address 127.0.0.1 unless given; "
+        "port 0 picks a free one)")(
+        "threads", po::value(&server.threads)->default_value(server.threads),
+        "request threads (and searchers)")(
+        "max-k", po::value(&server.max_k)->default_value(server.max_k), "most results per request")(
+        "max-offset", po::value(&server.max_offset)->default_value(server.max_offset),
+        "deepest result a request may start from")(
+        "max-query-bytes", po::value(&server.max_query_bytes)->default_value(server.max_query_bytes),
+        "longest query text")(
+        "max-filters", po::value(&server.max_filters)->default_value(server.max_filters),
+        "most filters per request")(
+        "request-timeout", po::value(&request_timeout)->default_value(request_timeout),
+        "seconds a client may take to send a request or read a response, and a request may wait "
+        "for a free searcher");
+    general.add(serving);
     po::options_description hidden;
     hidden.add_options()("query", po::value(&words));
     po::positional_options_description positional;
@@ -94,6 +121,8 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         return std::nullopt;
     }
     o.db_path = db.path;
+    o.open.timeout_ms = timeout_ms;
+    o.open.connect_timeout_ms = timeout_ms;
     for (const auto& w : words) o.request.query += (o.request.query.empty() ? "" : " ") + w;
     o.request.sort = parse_sort(sort);
     o.request.weighting = WeightingSpec::parse(weighting);
@@ -138,6 +167,26 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         o.print.highlight = terminal ? Highlight::Ansi : Highlight::Plain;
     }
     o.print.color = terminal && o.print.format == OutputFormat::Text;
+    if (vm.count("serve")) {
+        if (!words.empty() || o.repl || o.stats || batch) {
+            throw UsageError("--serve takes no query, --repl, --stats or --queries");
+        }
+        server.listen = parse_listen_address(serve);
+        if (server.threads == 0 || server.threads > 256) throw UsageError("--threads must be 1 to 256");
+        if (server.max_k == 0 || server.max_k > 10000) throw UsageError("--max-k must be 1 to 10000");
+        if (server.max_offset > 10000000) throw UsageError("--max-offset must be at most 10000000");
+        if (server.max_filters > 100) throw UsageError("--max-filters must be at most 100");
+        if (server.max_query_bytes == 0 || server.max_query_bytes > 8192) {
+            throw UsageError("--max-query-bytes must be 1 to 8192");
+        }
+        if (request_timeout < 1 || request_timeout > 3600) {
+            throw UsageError("--request-timeout must be 1 to 3600 seconds");
+        }
+        server.request_timeout = std::chrono::seconds(request_timeout);
+        server.defaults = o.request;
+        server.open = o.open;
+        o.serve = server;
+    }
     return o;
 }
 
@@ -147,18 +196,29 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
         const bool in_terminal = &in == &std::cin && cli::is_terminal(0);
         std::optional<QueryOptions> o = parse_command_line(argc, argv, out, out_terminal);
         if (!o) return static_cast<int>(ExitCode::Ok);
-        Searcher searcher(o->db_path);
-        if (o->stats) {
-            print_stats(out, searcher.database(), o->print.format);
-            return static_cast<int>(ExitCode::Ok);
+        if (o->serve) {
+            o->serve->log = &err;
+            return serve(o->db_path, *o->serve, err);
         }
+        if (o->stats) {
+            // --stats reports every shard, reachable or not; a shard down is still an error
+            // unless --allow-partial.
+            OpenOptions open = o->open;
+            open.allow_partial = true;
+            const Searcher searcher(o->db_path, open);
+            print_stats(out, searcher, o->print.format);
+            const std::vector<std::string> missing = searcher.open_warnings();
+            for (const std::string& w : missing) err << "revsearch-query: warning: " << w << '\n';
+            return static_cast<int>(missing.empty() || o->open.allow_partial ? ExitCode::Ok : ExitCode::Error);
+        }
+        Searcher searcher(o->db_path, o->open);
         if (!o->queries_file.empty()) {
             std::ifstream topics_in(o->queries_file);
             if (!topics_in) throw UsageError("cannot read queries file " + o->queries_file);
             const auto topics = read_topics(topics_in, o->queries_file, o->number_by_position);
             if (o->manifest) out << run_manifest(searcher, o->request);
             const bool show = &err == &std::cerr && cli::is_terminal(2);
-            run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr);
+            run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr, &err);
             return static_cast<int>(ExitCode::Ok);
         }
         const bool repl = o->repl || (o->request.query.empty() && in_terminal);
@@ -169,6 +229,7 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
             if (!result.suggestion.empty() && o->print.format != OutputFormat::Text) {
                 err << "did you mean: " << result.suggestion << '\n';
             }
+            for (const std::string& w : result.warnings) err << "revsearch-query: warning: " << w << '\n';
             return static_cast<int>(ExitCode::Ok);
         }
         // Piped input gets no prompt and no colour, so scripts read clean output.

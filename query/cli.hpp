@@ -7,6 +7,7 @@
 
 #include "query/printer.hpp"
 #include "query/searcher.hpp"
+#include "query/server.hpp"
 
 namespace revsearch::query {
 
@@ -21,6 +22,8 @@ struct QueryOptions {
     std::string queries_file;   ///< --queries: batch mode, a TREC run out
     bool number_by_position = false;
     bool manifest = false;      ///< --manifest: the run starts with the manifest as comments
+    OpenOptions open;           ///< --allow-partial, --timeout: how a sharded index is opened
+    std::optional<ServerOptions> serve;  ///< --serve [ADDR:]PORT: the HTTP API and search page
 };
 
 /// Parses argv. Returns nullopt when the command was informational (--help, --version) and

@@ -28,16 +28,56 @@ Highlight parse_highlight(std::string_view name) {
     throw UsageError("--highlight takes ansi, html, plain or none, not '" + std::string(name) + "'");
 }
 
+StemCache::StemCache(const Analyzer& analyzer, std::size_t max_words)
+    : analyzer_(analyzer), max_words_(max_words) {}
+
+const std::string& StemCache::stem(const std::string& word) {
+    if (const auto it = stems_.find(word); it != stems_.end()) return it->second;
+    if (stems_.size() >= max_words_) stems_.clear();
+    // The term exactly as Analyzer::tokenize(text, out, true) makes it from the word.
+    return stems_.emplace(word, analyzer_.stemmer()(word)).first->second;
+}
+
 Highlighter::Highlighter(const Analyzer& analyzer, std::vector<std::string> terms,
-                         std::vector<std::string> prefixes)
-    : analyzer_(analyzer), terms_(std::move(terms)), prefixes_(std::move(prefixes)) {
+                         std::vector<std::string> prefixes, StemCache* stems)
+    : analyzer_(analyzer),
+      terms_(std::move(terms)),
+      prefixes_(std::move(prefixes)),
+      own_stems_(stems == nullptr ? std::make_unique<StemCache>(analyzer) : nullptr),
+      stems_(stems == nullptr ? own_stems_.get() : stems) {
     std::sort(terms_.begin(), terms_.end());
+    for (const std::string& t : terms_) {
+        if (!t.empty()) first_bytes_[static_cast<unsigned char>(t[0])] = true;
+    }
+    for (const std::string& p : prefixes_) {
+        if (p.empty()) first_bytes_.fill(true);  // an empty pattern matches every word
+        if (!p.empty()) first_bytes_[static_cast<unsigned char>(p[0])] = true;
+    }
 }
 
 bool Highlighter::is_match(const std::string& term) const {
+    // Most words of a text share no first byte with any query term: no search for those.
+    if (!term.empty() && !first_bytes_[static_cast<unsigned char>(term[0])]) return false;
     if (std::binary_search(terms_.begin(), terms_.end(), term)) return true;
     return std::any_of(prefixes_.begin(), prefixes_.end(),
                        [&](const std::string& p) { return text::starts_with(term, p); });
+}
+
+void Highlighter::split(std::string_view text, std::vector<Word>& out) const {
+    tokens_.clear();
+    analyzer_.tokenize(text, tokens_, false);
+    out.clear();
+    out.reserve(tokens_.size());
+    for (const Token& t : tokens_) {
+        int match = -1;
+        const std::string& term = stems_->stem(t.term);
+        if (is_match(term)) {
+            const auto known = std::find(matched_.begin(), matched_.end(), term);
+            match = static_cast<int>(known - matched_.begin());
+            if (known == matched_.end()) matched_.push_back(term);
+        }
+        out.push_back(Word{t.begin, t.end, match});
+    }
 }
 
 std::vector<std::string> wildcard_prefixes(std::string_view query) {
@@ -58,8 +98,8 @@ std::vector<std::string> wildcard_prefixes(std::string_view query) {
 
 std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) const {
     const std::string_view text = full.substr(0, std::min(full.size(), kMaxScanBytes));
-    std::vector<Token> tokens;
-    analyzer_.tokenize(text, tokens, true);
+    std::vector<Word> tokens;
+    split(text, tokens);
     if (tokens.empty()) {
         // No words at all: the start of the text, cut on a character boundary.
         const std::string head = text::truncate_utf8(text, max_chars);
@@ -68,7 +108,7 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
     }
     std::vector<std::size_t> hits;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        if (is_match(tokens[i].term)) hits.push_back(i);
+        if (tokens[i].match >= 0) hits.push_back(i);
     }
 
     // Best window: the span of at most max_chars bytes holding the most distinct matched
@@ -77,15 +117,13 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
     std::size_t first = 0, last = 0;
     if (!hits.empty()) {
         std::size_t best_distinct = 0, best_count = 0, left = 0;
-        std::vector<const std::string*> seen;
+        std::vector<int> seen;
         for (std::size_t right = 0; right < hits.size(); ++right) {
             while (left < right && tokens[hits[right]].end - tokens[hits[left]].begin > max_chars) ++left;
             seen.clear();
             for (std::size_t k = left; k <= right; ++k) {
-                const std::string* t = &tokens[hits[k]].term;
-                if (std::none_of(seen.begin(), seen.end(), [&](auto* p) { return *p == *t; })) {
-                    seen.push_back(t);
-                }
+                const int t = tokens[hits[k]].match;
+                if (std::find(seen.begin(), seen.end(), t) == seen.end()) seen.push_back(t);
             }
             const std::size_t count = right - left + 1;
             if (seen.size() > best_distinct || (seen.size() == best_distinct && count > best_count)) {
@@ -119,8 +157,8 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
     std::string raw;
     std::size_t pos = begin;
     for (std::size_t i = first; i <= last; ++i) {
-        const Token& t = tokens[i];
-        if (!is_match(t.term)) continue;
+        const Word& t = tokens[i];
+        if (t.match < 0) continue;
         raw.append(text.substr(pos, t.begin - pos));
         raw += kMarkStart;
         raw.append(text.substr(t.begin, t.end - t.begin));
@@ -136,12 +174,12 @@ std::string Highlighter::snippet(std::string_view full, std::size_t max_chars) c
 }
 
 std::string Highlighter::mark_all(std::string_view text) const {
-    std::vector<Token> tokens;
-    analyzer_.tokenize(text, tokens, true);
+    std::vector<Word> tokens;
+    split(text, tokens);
     std::string out;
     std::size_t pos = 0;
-    for (const Token& t : tokens) {
-        if (!is_match(t.term)) continue;
+    for (const Word& t : tokens) {
+        if (t.match < 0) continue;
         out.append(text.substr(pos, t.begin - pos));
         out += kMarkStart;
         out.append(text.substr(t.begin, t.end - t.begin));

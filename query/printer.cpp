@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "query/json_output.hpp"
 
 namespace revsearch::query {
 
@@ -24,45 +25,23 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 std::string rating_text(const Review& r) {
     if (!r.rating) return {};
     std::string s = format_number(*r.rating, 2);
-    if (r.rating_scale) s += "/" + format_number(*r.rating_scale, 2);
+    if (r.rating_scale) {
+        s += '/';  // piecewise, as in print_text_hit
+        s += format_number(*r.rating_scale, 2);
+    }
     return s;
-}
-
-json hit_json(const Hit& hit, Highlight highlight) {
-    const Review& r = hit.review;
-    json j = {{"rank", hit.rank}, {"score", hit.score}, {"id", r.id}, {"title", r.title},
-              {"reviewer", r.reviewer}, {"date", r.date}};
-    j["rating"] = r.rating ? json(*r.rating) : json(nullptr);
-    j["rating_scale"] = r.rating_scale ? json(*r.rating_scale) : json(nullptr);
-    j["topics"] = r.topics;
-    j["category"] = r.category;
-    j["product"] = r.product;
-    j["url"] = r.url;
-    j["snippet"] = render(hit.snippet, highlight);
-    if (!hit.explanation.empty() || hit.unexplained != 0) {
-        json parts = json::array();
-        for (const auto& c : hit.explanation) {
-            parts.push_back({{"field", c.field}, {"term", c.term}, {"weight", c.weight}});
-        }
-        j["explain"] = {{"terms", parts}, {"unexplained", hit.unexplained}};
-    }
-    return j;
-}
-
-json facets_json(const SearchResult& result) {
-    json facets = json::object();
-    for (const Facet& f : result.facets) {
-        json values = json::array();
-        for (const auto& [value, count] : f.values) values.push_back({{"value", value}, {"count", count}});
-        facets[f.name] = values;
-    }
-    return facets;
 }
 
 void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
     const Review& r = hit.review;
-    out << bold(std::to_string(hit.rank) + ". " + (r.title.empty() ? "(untitled)" : r.title), o.color)
-        << "  " << dim("[" + format_number(hit.score, 4) + "]", o.color) << '\n';
+    // Built piecewise: g++ 12 -O3 warns falsely (-Wrestrict) on "literal" + string here.
+    std::string heading = std::to_string(hit.rank);
+    heading += ". ";
+    heading += r.title.empty() ? "(untitled)" : r.title;
+    std::string score = "[";
+    score += format_number(hit.score, 4);
+    score += ']';
+    out << bold(heading, o.color) << "  " << dim(score, o.color) << '\n';
     std::vector<std::string> meta{"id " + r.id};
     if (!r.reviewer.empty()) meta.push_back(r.reviewer);
     if (!r.date.empty()) meta.push_back(r.date);
@@ -124,15 +103,14 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
             }
             break;
         case OutputFormat::Json:
-            for (const Hit& hit : result.hits) {
-                out << hit_json(hit, o.highlight).dump(-1, ' ', false, json::error_handler_t::replace)
-                    << '\n';
-            }
-            // One closing object when facets were asked for, after the hits.
-            if (!result.facets.empty()) {
-                json summary = {{"estimated", result.estimated}, {"facets", facets_json(result)}};
+            for (const Hit& hit : result.hits) out << dump_json(hit_json(hit, o.highlight)) << '\n';
+            // One closing object when facets were asked for or there are warnings, after the hits.
+            if (!result.facets.empty() || !result.warnings.empty()) {
+                json summary = {{"estimated", result.estimated},
+                                {"facets", facets_json(result.facets)}};
                 if (!result.suggestion.empty()) summary["suggestion"] = result.suggestion;
-                out << summary.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+                if (!result.warnings.empty()) summary["warnings"] = result.warnings;
+                out << dump_json(summary) << '\n';
             }
             break;
         case OutputFormat::Trec:
@@ -149,18 +127,7 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
 void print_review(std::ostream& out, const Review& r, const PrintOptions& o,
                   const Highlighter* highlighter) {
     if (o.format == OutputFormat::Json) {
-        Hit hit;
-        hit.review = r;
-        json j = hit_json(hit, o.highlight);
-        j.erase("rank");
-        j.erase("score");
-        j.erase("snippet");
-        j["body"] = highlighter ? render(highlighter->mark_all(r.body), o.highlight) : r.body;
-        j["source"] = r.source;
-        json extra = json::object();
-        for (const auto& [k, v] : r.extra) extra[k] = v;
-        j["extra"] = extra;
-        out << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+        out << dump_json(review_json(r, o.highlight, highlighter)) << '\n';
         return;
     }
     out << bold(r.title.empty() ? "(untitled)" : r.title, o.color) << '\n';

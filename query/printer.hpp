@@ -24,7 +24,9 @@ struct PrintOptions {
 
 /// Prints a result list. Text: a numbered block per hit and a count line. Json: one object per
 /// hit per line with rank, score, id, title, reviewer, date, rating, rating_scale, topics,
-/// category, product, url and snippet. Trec: `qid Q0 docid rank score tag` lines.
+/// category, product, url and snippet, then, when facets were asked for or the result has
+/// warnings, one object with estimated, facets, suggestion and warnings. Trec: `qid Q0 docid
+/// rank score tag` lines. Text and Trec leave warnings to the caller (stderr).
 void print_results(std::ostream& out, const SearchResult& result, const PrintOptions& options);
 
 /// Prints a whole review (the REPL's :show), with query words marked by `highlighter` if given.

@@ -241,6 +241,30 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     }
 }
 
+std::vector<std::string> QueryBuilder::unknown_words(std::string_view text) const {
+    std::vector<Token> words;
+    analyzer_.tokenize(text, words, false);
+    std::vector<std::string> unknown;
+    for (const Token& w : words) {
+        // A field's value is everything after the colon up to the next space, so the `2018`
+        // of `date:2015..2018` is a value too.
+        const std::size_t chunk = text.find_last_of(" \t", w.begin == 0 ? 0 : w.begin - 1);
+        const std::size_t chunk_start = chunk == std::string_view::npos || w.begin == 0 ? 0 : chunk + 1;
+        const bool field_value = text.substr(chunk_start, w.begin - chunk_start).find(':') != std::string_view::npos;
+        const bool field_name = w.end < text.size() && text[w.end] == ':';
+        if (field_value || field_name || w.term.size() < 3) continue;
+        const std::string term = analyzer_.term(w.term);
+        if (db_.term_exists(term) || db_.term_exists(std::string(s::kTitlePrefix) + term)) continue;
+        unknown.push_back(w.term);
+    }
+    return unknown;
+}
+
+void QueryBuilder::set_database(const Xapian::Database& db) {
+    db_ = db;
+    parser_.set_database(db_);
+}
+
 Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode) {
     return run_parser(parser_, text, mode);
 }

@@ -38,6 +38,15 @@ public:
     /// Makes terms without an operator all required (AND) instead of any (OR, the default).
     void set_default_and(bool on);
 
+    /// The words of `text` that the index does not hold in the body or title, leaving out
+    /// field names and values (`topic:grief`): the words a spelling suggestion is for. Throws
+    /// Xapian::Error if the database fails.
+    [[nodiscard]] std::vector<std::string> unknown_words(std::string_view text) const;
+
+    /// Points the builder (wildcards, spelling, unknown words) at another handle, e.g. after a
+    /// sharded Searcher reopened without a failed shard.
+    void set_database(const Xapian::Database& db);
+
 private:
     /// Configures a parser by the schema. With `only_field`, other text fields are disabled.
     void configure(Xapian::QueryParser& parser, std::string_view only_field) const;

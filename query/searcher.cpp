@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
+#include "common/shards.hpp"
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
 #include "query/highlighter.hpp"
@@ -28,6 +29,31 @@ Xapian::Database open_database(const std::string& path) {
 }
 
 constexpr int kMaxReopens = 5;
+
+/// Opens one shard of a stub on its own. Throws Xapian::Error.
+Xapian::Database open_shard(const shards::StubEntry& entry, const std::string& target,
+                            const OpenOptions& options) {
+    if (entry.kind == shards::StubEntry::Kind::Remote) {
+        return Xapian::Remote::open(entry.host, entry.port, options.timeout_ms,
+                                    options.connect_timeout_ms);
+    }
+    if (entry.backend == "inmemory") return Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    const int backend = entry.backend == "glass"   ? Xapian::DB_BACKEND_GLASS
+                        : entry.backend == "chert" ? Xapian::DB_BACKEND_CHERT
+                                                   : 0;
+    return Xapian::Database(target, backend);
+}
+
+std::string describe_analyzer(const AnalyzerSettings& a) {
+    std::string out = "language ";
+    out += a.language;
+    out += ", stop words ";
+    out += a.stopwords_name.empty() ? std::string("none") : a.stopwords_name;
+    out += " (";
+    out += std::to_string(a.stopwords.size());
+    out += " words)";
+    return out;
+}
 
 /// The text field a term belongs to, by its prefix ("" for boolean and unknown prefixes).
 const s::Field* field_of(const std::string& term) {
@@ -62,6 +88,18 @@ bool useful_expansion(const std::string& stem, const Analyzer& analyzer) {
         }
     }
     return true;
+}
+
+/// A hit's review id without its stored record (decompressing and decoding every record was
+/// most of a top-1000 run's time, bench/RESULTS.md): under relevance order the match has
+/// already read the id as the tie-break sort key; otherwise it is in its value slot. Empty
+/// when the document has no id slot.
+std::string hit_id(const Xapian::MSetIterator& it, bool sort_key_is_id) {
+    if (sort_key_is_id) {
+        std::string key = it.get_sort_key();
+        if (!key.empty()) return key;
+    }
+    return it.get_document().get_value(s::kIdSlot);
 }
 
 /// A default-field query for one analysed stem: the stem in the body or the title.
@@ -119,24 +157,219 @@ std::map<std::string, double> parse_field_weights(std::string_view spec) {
     return weights;
 }
 
-Searcher::Searcher(const std::string& path)
+Searcher::Searcher(const std::string& path, OpenOptions options)
     : path_(path),
-      db_(open_database(path)),
-      analyzer_(AnalyzerSettings::from_database(db_)),
+      options_(options),
+      stub_(shards::stub_file(path)),
+      db_(open_all()),
+      analyzer_(shard_analyzer()),
       builder_(analyzer_, db_),
-      codec_(db_.get_metadata(std::string(s::kMetaDictionary))) {}
+      codec_(record_decoder()) {}
+
+RecordDecoder Searcher::record_decoder() const {
+    RecordDecoder decoder;
+    const std::string key(s::kMetaDictionary);
+    try {
+        decoder.add(db_.get_metadata(key));
+        for (const ShardStatus& shard : shards_) {
+            if (shard.reachable) decoder.add(shard.database.get_metadata(key));
+        }
+    } catch (const Xapian::Error& e) {
+        throw IndexError(path_, "cannot read the stored-record dictionary: " + e.get_description());
+    }
+    return decoder;
+}
+
+Xapian::Database Searcher::open_all() {
+    if (!stub_) return open_database(path_);
+    return open_shards({});
+}
+
+Xapian::Database Searcher::open_shards(const std::map<std::string, std::string>& left_out) {
+    const std::vector<shards::StubEntry> entries = shards::read_stub(*stub_);
+    if (entries.empty()) throw IndexError(*stub_, "the stub lists no databases");
+    std::vector<ShardStatus> found;
+    Xapian::Database combined;
+    std::size_t reachable = 0;
+    for (const shards::StubEntry& entry : entries) {
+        ShardStatus shard;
+        shard.label = shards::describe(entry, *stub_);
+        shard.target = shards::resolve(entry, *stub_);
+        shard.remote = entry.kind == shards::StubEntry::Kind::Remote;
+        const auto skip = left_out.find(shard.label);
+        if (skip != left_out.end()) {
+            shard.error = skip->second;
+        } else {
+            try {
+                shard.database = open_shard(entry, shard.target, options_);
+                shard.documents = shard.database.get_doccount();
+                shard.reachable = true;
+            } catch (const Xapian::DatabaseNotFoundError&) {
+                shard.error = "no database here";
+            } catch (const Xapian::Error& e) {
+                shard.error = e.get_description();
+            }
+        }
+        if (!shard.reachable && !options_.allow_partial) {
+            throw IndexError(shard.label, "cannot open shard: " + shard.error +
+                                              " (--allow-partial searches the other shards)");
+        }
+        if (shard.reachable) {
+            combined.add_database(shard.database);
+            ++reachable;
+        }
+        found.push_back(std::move(shard));
+    }
+    if (reachable == 0) {
+        std::string why;
+        for (const ShardStatus& shard : found) why += "\n  " + shard.label + ": " + shard.error;
+        throw IndexError(*stub_, "no shard could be opened:" + why);
+    }
+    shards_ = std::move(found);
+    return combined;
+}
+
+AnalyzerSettings Searcher::shard_analyzer() const {
+    try {
+        if (!stub_) return AnalyzerSettings::from_database(db_);
+        // Each shard's own metadata: the combined handle would read the first shard's only.
+        const ShardStatus* first = nullptr;
+        AnalyzerSettings settings;
+        std::string schema;
+        for (const ShardStatus& shard : shards_) {
+            if (!shard.reachable) continue;
+            const AnalyzerSettings mine = AnalyzerSettings::from_database(shard.database);
+            const std::string my_schema = shard.database.get_metadata(std::string(s::kMetaSchema));
+            if (first == nullptr) {
+                first = &shard;
+                settings = mine;
+                schema = my_schema;
+                continue;
+            }
+            if (mine.language != settings.language || mine.stopwords != settings.stopwords) {
+                throw IndexError(*stub_, "the shards were indexed with different analyzers, so one "
+                                         "query cannot match them alike: " +
+                                             first->label + " has " + describe_analyzer(settings) +
+                                             ", " + shard.label + " has " + describe_analyzer(mine) +
+                                             " (re-index them with the same --language and --stopwords)");
+            }
+            if (my_schema != schema) {
+                throw IndexError(*stub_, "the shards have different schema versions: " + first->label +
+                                             " has '" + schema + "', " + shard.label + " has '" +
+                                             my_schema + "' (re-index the older ones)");
+            }
+        }
+        return settings;
+    } catch (const Xapian::Error& e) {
+        throw IndexError(stub_ ? *stub_ : path_, "cannot read the analyzer settings: " + e.get_description());
+    }
+}
+
+bool Searcher::has_remote() const noexcept {
+    for (const ShardStatus& shard : shards_) {
+        if (shard.remote && shard.reachable) return true;
+    }
+    return false;
+}
+
+std::vector<std::string> Searcher::open_warnings() const {
+    std::string missing;
+    std::size_t left_out = 0;
+    for (const ShardStatus& shard : shards_) {
+        if (shard.reachable) continue;
+        ++left_out;
+        missing += (missing.empty() ? "" : "; ") + shard.label + ": " + shard.error;
+    }
+    if (left_out == 0) return {};
+    return {"partial results: " + std::to_string(left_out) + " of " + std::to_string(shards_.size()) +
+            " shards left out: " + missing};
+}
+
+void Searcher::check_remote_support(const SearchRequest& request) const {
+    if (request.weighting.is_builtin() || !has_remote()) return;
+    std::string remotes;
+    for (const ShardStatus& shard : shards_) {
+        if (shard.remote && shard.reachable) remotes += (remotes.empty() ? "" : ", ") + shard.target;
+    }
+    throw UsageError("--weighting " + request.weighting.scheme + " cannot run on remote shards (" +
+                     remotes + "): xapian-tcpsrv knows only Xapian's own weighting schemes; use "
+                     "bm25, bm25+, lm, pl2, dph or tfidf, or search local shards");
+}
+
+void Searcher::add_warnings(const SearchRequest& request, SearchResult& result) const {
+    for (std::string& w : open_warnings()) result.warnings.push_back(std::move(w));
+    if (!has_remote() || !request.suggest || !request.like_id.empty() ||
+        request.parse != ParseMode::Syntax) {
+        return;
+    }
+    // Xapian's remote backend serves no spelling data, silently; say so only when a
+    // suggestion was wanted, i.e. some word of the query is not in the index.
+    std::vector<std::string> unknown;
+    try {
+        unknown = builder_.unknown_words(request.query);
+    } catch (const Xapian::Error&) {
+        return;
+    }
+    if (unknown.empty()) return;
+    std::string words;
+    for (const std::string& w : unknown) words += (words.empty() ? "" : ", ") + w;
+    result.warnings.push_back("spelling suggestions leave out the remote shards (Xapian's remote "
+                              "backend serves no spelling data); words not in the index: " + words);
+}
+
+void Searcher::recover(const Xapian::NetworkError& error, int failures) {
+    if (!stub_) throw IndexError(path_, error.get_description());
+    // Xapian's remote backend names the connection in the context: "remote:tcp(HOST:PORT)".
+    const std::string context = error.get_context();
+    const ShardStatus* culprit = nullptr;
+    for (const ShardStatus& shard : shards_) {
+        if (shard.remote && shard.reachable && context == "remote:tcp(" + shard.target + ")") culprit = &shard;
+    }
+    // Xapian's errors are not polymorphic: the type name is how to tell a timeout apart.
+    const bool timed_out = std::string_view(error.get_type()) == "NetworkTimeoutError";
+    std::map<std::string, std::string> left_out;
+    for (const ShardStatus& shard : shards_) {
+        if (!shard.reachable) left_out[shard.label] = shard.error;
+    }
+    // A connection that broke quickly (xapian-tcpsrv closes idle ones) gets one reconnect; a
+    // shard that timed out, or failed again, is down.
+    if (timed_out || failures > 0) {
+        if (culprit == nullptr) {
+            throw IndexError(*stub_, "a shard failed during the search: " + error.get_description());
+        }
+        if (!options_.allow_partial) {
+            throw IndexError(culprit->label, "shard failed during the search: " + error.get_description() +
+                                                 " (--allow-partial searches the other shards)");
+        }
+        left_out[culprit->label] = "failed during the search: " + error.get_description();
+    }
+    // Every shard is reopened, not only the failed one: other connections may still hold
+    // replies to the search that was cut short.
+    db_ = open_shards(left_out);
+    builder_.set_database(db_);
+}
 
 Xapian::doccount Searcher::doc_count() const { return db_.get_doccount(); }
 
 SearchResult Searcher::search(const SearchRequest& request) {
+    check_remote_support(request);
+    int network_failures = 0;
     for (int attempt = 0;; ++attempt) {
         try {
-            return search_once(request);
+            SearchResult result = search_once(request);
+            add_warnings(request, result);
+            return result;
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= kMaxReopens) throw IndexError(path_, "kept changing during the search");
             db_.reopen();
         } catch (const Xapian::QueryParserError& e) {
             throw QueryError(e.get_msg());
+        } catch (const Xapian::NetworkError& e) {
+            if (network_failures > static_cast<int>(shards_.size())) {
+                throw IndexError(path_, "the shards kept failing: " + e.get_description());
+            }
+            recover(e, network_failures++);
+            check_remote_support(request);
         } catch (const Xapian::Error& e) {
             throw IndexError(path_, e.get_description());
         }
@@ -272,8 +505,10 @@ void Searcher::more_like_this(const SearchRequest& request, Plan& plan) {
         }
     } decider;
     decider.analyzer = &analyzer_;
+    // Exact term frequencies: over several shards Xapian otherwise estimates them, and the
+    // expansion would depend on how the reviews are sharded.
     const Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(std::max<std::size_t>(request.prf.terms, 20)),
-                                               rset, &decider);
+                                               rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
     std::vector<Xapian::Query> terms;
     for (auto it = eset.begin(); it != eset.end(); ++it) {
         terms.push_back(default_field_term(*it));
@@ -289,6 +524,13 @@ void Searcher::more_like_this(const SearchRequest& request, Plan& plan) {
 
 void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
                                  Xapian::MultiValueKeyMaker& keys) const {
+    if (request.sort != SortOrder::Relevance && has_remote()) {
+        // xapian-tcpsrv cannot run a KeyMaker (UnimplementedError), so remote shards sort by
+        // the value alone: equal dates or ratings then go by score, not by id.
+        enquire.set_sort_by_value_then_relevance(
+            request.sort == SortOrder::Date ? s::kDateSlot : s::kRatingSlot, true);
+        return;
+    }
     switch (request.sort) {
         case SortOrder::Relevance:
             // Ties in score go to the smaller external id, never to docid order.
@@ -434,14 +676,23 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     result.estimated = mset.get_matches_estimated();
     result.terms = highlight_terms(p.query);
     result.prefixes = wildcard_prefixes(request.query);
-    const Highlighter highlighter(analyzer_, result.terms, result.prefixes);
+    const Highlighter highlighter(analyzer_, result.terms, result.prefixes, &stems_);
     std::size_t rank = request.offset;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
         hit.rank = ++rank;
         hit.score = it.get_weight();
-        hit.review = from_stored_json(codec_.decode(it.get_document().get_data()));
-        if (request.snippets) hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);
+        if (request.ids_only) {
+            hit.review.id = hit_id(it, request.sort == SortOrder::Relevance);
+        }
+        if (!request.ids_only || hit.review.id.empty()) {
+            // Only a document without the id slot (not written by revsearch-index) needs its
+            // record when only the id is wanted.
+            hit.review = from_stored_json(codec_.decode(it.get_document().get_data()));
+        }
+        if (request.snippets && !request.ids_only) {
+            hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);
+        }
         if (request.explain) explain(request, p, *it, hit);
         result.hits.push_back(std::move(hit));
     }
@@ -453,6 +704,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
 }
 
 std::optional<Review> Searcher::fetch(const std::string& id) {
+    int network_failures = 0;
     for (int attempt = 0;; ++attempt) {
         try {
             const std::string term = s::id_term(id);
@@ -462,6 +714,11 @@ std::optional<Review> Searcher::fetch(const std::string& id) {
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= kMaxReopens) throw IndexError(path_, "kept changing during the fetch");
             db_.reopen();
+        } catch (const Xapian::NetworkError& e) {
+            if (network_failures > static_cast<int>(shards_.size())) {
+                throw IndexError(path_, "the shards kept failing: " + e.get_description());
+            }
+            recover(e, network_failures++);
         } catch (const Xapian::Error& e) {
             throw IndexError(path_, e.get_description());
         }

@@ -13,6 +13,7 @@
 #include "common/record_codec.hpp"
 #include "common/review.hpp"
 #include "common/types.hpp"
+#include "query/highlighter.hpp"
 #include "query/query_builder.hpp"
 #include "query/synonyms.hpp"
 #include "query/weighting.hpp"
@@ -60,6 +61,10 @@ struct SearchRequest {
     bool suggest = true;                ///< spelling suggestion when the index has spelling data
     bool snippets = true;
     std::size_t snippet_chars = 240;
+    /// Hits carry only rank, score and review.id (and explain's parts): the stored records are
+    /// not read (the id comes from its value slot), so there are no snippets either. For runs
+    /// that print ids (TREC output); ids, scores and order are those of the full request.
+    bool ids_only = false;
     std::shared_ptr<const SynonymTable> synonyms;
 };
 
@@ -97,17 +102,55 @@ struct SearchResult {
     std::vector<std::string> warnings;   ///< e.g. spelling unavailable over remote shards
 };
 
-/// Answers queries against one database (or a stub listing several). Reads the analyzer the
-/// index was built with from its metadata. Ranked results break score ties by the review's
-/// external id, never by docid, so shards and compaction do not reorder them. When a writer
-/// commits underneath, the searcher reopens and retries. Not thread-safe: one per thread.
+/// How a Searcher opens a sharded database (a stub). Ignored for a single database.
+struct OpenOptions {
+    /// Leave out shards that cannot be opened, or that fail during a search, and say so in
+    /// SearchResult::warnings, instead of throwing IndexError. At least one shard must answer.
+    bool allow_partial = false;
+    /// Remote shards: milliseconds one operation may take before it fails (0: no limit).
+    /// Xapian's default.
+    unsigned timeout_ms = 10000;
+    /// Remote shards: milliseconds connecting may take (0: no limit). Xapian's default.
+    unsigned connect_timeout_ms = 10000;
+};
+
+/// One shard of a stub database, as the Searcher last found it.
+struct ShardStatus {
+    std::string label;         ///< shards::describe(): "STUB:LINE (HOST:PORT or PATH)"
+    std::string target;        ///< HOST:PORT, or the resolved local path
+    bool remote = false;
+    bool reachable = false;
+    std::string error;         ///< why it is left out, when not reachable
+    Xapian::doccount documents = 0;
+    Xapian::Database database; ///< this shard alone (its own metadata); empty when unreachable
+};
+
+/// Answers queries against one database or a stub listing several (docs/SCALING.md). Reads
+/// the analyzer the index was built with from its metadata. Ranked results break score ties
+/// by the review's external id, never by docid, so shards and compaction do not reorder them.
+/// When a writer commits underneath, the searcher reopens and retries. Not thread-safe: one
+/// per thread.
+///
+/// A stub (a file, or a folder holding XAPIANDB) is parsed here rather than by Xapian, and
+/// each shard opened on its own: local ones as databases, `remote HOST:PORT` ones through
+/// Xapian's remote backend (xapian-tcpsrv). So errors name the shard, shards that are down
+/// can be left out (OpenOptions::allow_partial), and each shard's metadata can be read.
+/// Over remote shards: the custom weighting `bm25std` is refused (UsageError); spelling
+/// suggestions come from local shards only (a warning says so when a word is unknown);
+/// sorting by date or rating breaks ties by score rather than by id (xapian-tcpsrv cannot run
+/// a KeyMaker).
 class Searcher {
 public:
-    /// Opens read-only. Throws IndexError if there is no readable database at `path`.
-    explicit Searcher(const std::string& path);
+    /// Opens read-only. Throws IndexError if there is no readable database at `path`, if a
+    /// listed shard cannot be opened (without allow_partial; with it, if none can), or if the
+    /// shards were indexed with different analyzers or schema versions.
+    explicit Searcher(const std::string& path, OpenOptions options = {});
 
     /// Runs a request. Throws QueryError for a malformed query, IndexError if the database
-    /// fails, UsageError for an unknown facet or --like id.
+    /// fails (naming the shard when one does), UsageError for an unknown facet or --like id,
+    /// or for a weighting that remote shards cannot run. A remote connection that broke
+    /// (e.g. closed by xapian-tcpsrv's idle timeout) is reopened and the search retried once;
+    /// with allow_partial, a shard that stays down is left out and named in the warnings.
     [[nodiscard]] SearchResult search(const SearchRequest& request);
 
     /// The review with this id, or nullopt.
@@ -116,7 +159,16 @@ public:
     [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
     [[nodiscard]] Xapian::doccount doc_count() const;
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    /// The combined database (every reachable shard). Its get_metadata() reads the first
+    /// shard only: use shards() for each shard's own.
     [[nodiscard]] const Xapian::Database& database() const noexcept { return db_; }
+
+    /// True when `path` named a stub.
+    [[nodiscard]] bool sharded() const noexcept { return stub_.has_value(); }
+    /// The shards in stub order; empty for a single database.
+    [[nodiscard]] const std::vector<ShardStatus>& shards() const noexcept { return shards_; }
+    /// Warnings that apply to every result now: the shards left out.
+    [[nodiscard]] std::vector<std::string> open_warnings() const;
 
 private:
     /// The query to run, and the scale factor each text term received on the way.
@@ -142,11 +194,32 @@ private:
     [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request, const Xapian::Query& query);
     void explain(const SearchRequest& request, const Plan& plan, Xapian::docid docid, Hit& hit);
 
+    /// Opens every shard of the stub into shards_ and returns them combined. A shard that
+    /// fails, or is in `left_out` (label -> reason), is recorded as unreachable, and throws
+    /// IndexError unless allow_partial.
+    [[nodiscard]] Xapian::Database open_shards(const std::map<std::string, std::string>& left_out);
+    /// Opens the database at path_: the stub's shards, or the single database.
+    [[nodiscard]] Xapian::Database open_all();
+    /// The analyzer of the reachable shards. Throws IndexError when they disagree.
+    [[nodiscard]] AnalyzerSettings shard_analyzer() const;
+    /// A decoder for the stored records of every reachable shard.
+    [[nodiscard]] RecordDecoder record_decoder() const;
+    /// After a NetworkError: reconnects and decides whether to retry. Throws IndexError when
+    /// the search cannot go on.
+    void recover(const Xapian::NetworkError& error, int failures);
+    void check_remote_support(const SearchRequest& request) const;
+    void add_warnings(const SearchRequest& request, SearchResult& result) const;
+    [[nodiscard]] bool has_remote() const noexcept;
+
     std::string path_;
+    OpenOptions options_;
+    std::optional<std::string> stub_;
+    std::vector<ShardStatus> shards_;
     Xapian::Database db_;
     Analyzer analyzer_;
     QueryBuilder builder_;
-    RecordCodec codec_;  ///< decodes stored records (the index's zstd dictionary, if any)
+    StemCache stems_{analyzer_};  ///< the snippets' stems, kept across queries
+    RecordDecoder codec_;  ///< decodes stored records (every shard's zstd dictionary)
 };
 
 }  // namespace revsearch::query

@@ -1,6 +1,8 @@
 #include "query/stats.hpp"
 
 #include <algorithm>
+#include <initializer_list>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/analyzer.hpp"
@@ -48,9 +50,151 @@ std::uint64_t count_text_terms(const Xapian::Database& db, std::string_view pref
     return n;
 }
 
+/// Adds the numbers of `from` into `into`, key by key, recursing into objects. Keys named in
+/// `take_max` (and everything inside them) keep the larger value instead: figures of the
+/// whole run that every shard repeats, such as its wall and CPU time or its lane count.
+void add_counts(json& into, const json& from, std::initializer_list<std::string_view> take_max = {},
+                bool all_max = false) {
+    if (!from.is_object()) return;
+    if (!into.is_object()) into = json::object();
+    for (const auto& [key, value] : from.items()) {
+        json& mine = into[key];
+        const bool max = all_max || std::find(take_max.begin(), take_max.end(), key) != take_max.end();
+        if (value.is_object()) {
+            add_counts(mine, value, take_max, max);
+        } else if (value.is_number()) {
+            if (mine.is_number_float() || value.is_number_float()) {
+                const double a = mine.is_number() ? mine.get<double>() : 0.0;
+                mine = max ? std::max(a, value.get<double>()) : a + value.get<double>();
+            } else {
+                const std::uint64_t a = mine.is_number() ? mine.get<std::uint64_t>() : 0;
+                mine = max ? std::max(a, value.get<std::uint64_t>()) : a + value.get<std::uint64_t>();
+            }
+        } else if (mine.is_null()) {
+            mine = value;
+        }
+    }
+}
+
+/// The text form of stats_json().
+void print_stats_text(std::ostream& out, const json& j) {
+    const json& fields = j["distinct_terms"];
+    out << "documents: " << j["documents"] << '\n'
+        << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
+        << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL\n"
+        << "average document length: " << format_number(j["average_length"].get<double>(), 1) << " terms\n"
+        << "documents with: date " << j["with_value"]["date"] << ", rating " << j["with_value"]["rating"]
+        << ", reviewer " << j["with_value"]["reviewer"] << ", category " << j["with_value"]["category"]
+        << '\n'
+        << "distinct terms:";
+    for (const auto& [name, n] : fields.items()) out << ' ' << name << ' ' << n;
+    out << "\ntopics:\n";
+    for (const auto& t : j["topics"]) out << "  " << t[0].get<std::string>() << ": " << t[1] << '\n';
+    out << "categories (top 50):\n";
+    for (const auto& c : j["categories"]) out << "  " << c[0].get<std::string>() << ": " << c[1] << '\n';
+    if (j["manifest"].is_object()) {
+        out << "sources:\n";
+        for (const auto& in : j["manifest"].value("inputs", json::array())) {
+            out << "  " << in.value("path", "") << " (" << in.value("bytes", 0) << " bytes, "
+                << in.value("records", 0) << " records, fnv1a64 " << in.value("hash", "") << ")\n";
+        }
+    }
+    out << "rejected over all runs:";
+    if (j["rejects_by_reason"].empty()) out << " none";
+    out << '\n';
+    for (const auto& [reason, n] : j["rejects_by_reason"].items()) out << "  " << n << ": " << reason << '\n';
+    if (j.contains("shards")) {
+        out << "shards: " << j["shards"].size() << '\n';
+        for (const auto& shard : j["shards"]) {
+            out << "  " << shard["label"].get<std::string>() << ": ";
+            if (shard["reachable"].get<bool>()) {
+                out << shard["documents"] << " documents, reachable\n";
+            } else {
+                out << "unreachable: " << shard["error"].get<std::string>() << '\n';
+            }
+        }
+    }
+}
+
 }  // namespace
 
-void print_stats(std::ostream& out, const Xapian::Database& db, OutputFormat format) {
+json merged_manifest(const Searcher& searcher) {
+    if (!searcher.sharded()) return parsed_metadata(searcher.database(), s::kMetaManifest);
+    json merged = nullptr;
+    std::map<std::pair<std::string, std::string>, std::size_t> input_at;  // (path, hash) -> index
+    for (const ShardStatus& shard : searcher.shards()) {
+        if (!shard.reachable) continue;
+        const json m = parsed_metadata(shard.database, s::kMetaManifest);
+        if (!m.is_object()) continue;
+        if (!merged.is_object()) {
+            merged = m;
+            merged["inputs"] = json::array();
+            merged["formats"] = json::object();
+        }
+        add_counts(merged["formats"], m.value("formats", json::object()));
+        for (const json& in : m.value("inputs", json::array())) {
+            if (!in.is_object()) continue;
+            const auto key = std::make_pair(in.value("path", std::string()), in.value("hash", std::string()));
+            const auto at = input_at.find(key);
+            if (at == input_at.end()) {
+                input_at.emplace(key, merged["inputs"].size());
+                merged["inputs"].push_back(in);
+            } else {
+                // One input routed over several shards: each shard counts the records it holds.
+                json& mine = merged["inputs"][at->second];
+                mine["records"] = mine.value("records", std::uint64_t{0}) + in.value("records", std::uint64_t{0});
+            }
+        }
+    }
+    return merged;
+}
+
+json stats_json(const Searcher& searcher) {
+    json j = stats_json(searcher.database());
+    if (!searcher.sharded()) return j;
+    // The combined handle gives exact counts, lengths and term statistics over every reachable
+    // shard, but its metadata is the first shard's: metadata is read shard by shard.
+    const AnalyzerSettings& analyzer = searcher.analyzer().settings();
+    j["analyzer"] = {{"language", analyzer.language},
+                     {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
+                     {"stemming", "STEM_ALL"}};
+    j["manifest"] = merged_manifest(searcher);
+    json rejects = json::object();
+    json last_run = nullptr;
+    json shards = json::array();
+    for (const ShardStatus& shard : searcher.shards()) {
+        json entry = {{"name", shard.target}, {"label", shard.label}, {"remote", shard.remote},
+                      {"reachable", shard.reachable}, {"documents", shard.documents}};
+        if (!shard.reachable) {
+            entry["error"] = shard.error;
+            shards.push_back(entry);
+            continue;
+        }
+        const json stats = parsed_metadata(shard.database, s::kMetaStats);
+        if (stats.is_object()) {
+            add_counts(rejects, stats.value("rejects_by_reason", json::object()));
+            add_counts(last_run, stats.value("last_run", json::object()),
+                       {"seconds", "compact_seconds", "cpu_seconds", "lanes"});
+        }
+        shards.push_back(entry);
+    }
+    j["rejects_by_reason"] = rejects;
+    j["last_run"] = last_run;
+    j["shards"] = shards;
+    j["warnings"] = searcher.open_warnings();
+    return j;
+}
+
+void print_stats(std::ostream& out, const Searcher& searcher, OutputFormat format) {
+    const json j = stats_json(searcher);
+    if (format == OutputFormat::Json) {
+        out << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+        return;
+    }
+    print_stats_text(out, j);
+}
+
+json stats_json(const Xapian::Database& db) {
     json j;
     j["documents"] = db.get_doccount();
     const AnalyzerSettings analyzer = AnalyzerSettings::from_database(db);
@@ -84,35 +228,16 @@ void print_stats(std::ostream& out, const Xapian::Database& db, OutputFormat for
     const json stats = parsed_metadata(db, s::kMetaStats);
     j["rejects_by_reason"] = stats.is_object() ? stats.value("rejects_by_reason", json::object()) : json::object();
     j["last_run"] = stats.is_object() ? stats.value("last_run", json(nullptr)) : json(nullptr);
+    return j;
+}
 
+void print_stats(std::ostream& out, const Xapian::Database& db, OutputFormat format) {
+    const json j = stats_json(db);
     if (format == OutputFormat::Json) {
         out << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
         return;
     }
-    out << "documents: " << j["documents"] << '\n'
-        << "analyzer: language " << analyzer.language << ", stop words "
-        << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL\n"
-        << "average document length: " << format_number(db.get_avlength(), 1) << " terms\n"
-        << "documents with: date " << j["with_value"]["date"] << ", rating " << j["with_value"]["rating"]
-        << ", reviewer " << j["with_value"]["reviewer"] << ", category " << j["with_value"]["category"]
-        << '\n'
-        << "distinct terms:";
-    for (const auto& [name, n] : fields.items()) out << ' ' << name << ' ' << n;
-    out << "\ntopics:\n";
-    for (const auto& t : j["topics"]) out << "  " << t[0].get<std::string>() << ": " << t[1] << '\n';
-    out << "categories (top 50):\n";
-    for (const auto& c : j["categories"]) out << "  " << c[0].get<std::string>() << ": " << c[1] << '\n';
-    if (j["manifest"].is_object()) {
-        out << "sources:\n";
-        for (const auto& in : j["manifest"].value("inputs", json::array())) {
-            out << "  " << in.value("path", "") << " (" << in.value("bytes", 0) << " bytes, "
-                << in.value("records", 0) << " records, fnv1a64 " << in.value("hash", "") << ")\n";
-        }
-    }
-    out << "rejected over all runs:";
-    if (j["rejects_by_reason"].empty()) out << " none";
-    out << '\n';
-    for (const auto& [reason, n] : j["rejects_by_reason"].items()) out << "  " << n << ": " << reason << '\n';
+    print_stats_text(out, j);
 }
 
 }  // namespace revsearch::query

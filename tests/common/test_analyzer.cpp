@@ -1,6 +1,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -375,6 +376,113 @@ TEST_CASE("tokenize() gives the terms the TermGenerator indexes for ordinary pro
             std::sort(expected.begin(), expected.end());
             expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
             CHECK(doc_terms(db, did) == expected);
+        }
+    }
+}
+
+namespace {
+
+/// tokenize() as it was before its ASCII fast path (issue 5): one Utf8Iterator over the whole
+/// text. The fast path must give exactly these tokens.
+std::vector<Token> reference_tokenize(const Analyzer& analyzer, std::string_view text, bool stem) {
+    std::vector<Token> out;
+    Xapian::Utf8Iterator it(text.data(), text.size());
+    const Xapian::Utf8Iterator end;
+    const char* const base = text.data();
+    const auto apostrophe = [](unsigned ch) { return ch == '\'' || ch == 0x2019; };
+    std::string word;
+    while (it != end) {
+        if (!Xapian::Unicode::is_wordchar(*it)) {
+            ++it;
+            continue;
+        }
+        const std::size_t begin = static_cast<std::size_t>(it.raw() - base);
+        word.clear();
+        std::size_t stop = begin;
+        while (it != end) {
+            const unsigned ch = *it;
+            if (Xapian::Unicode::is_wordchar(ch)) {
+                Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+                ++it;
+                stop = static_cast<std::size_t>(it.raw() ? it.raw() - base : text.size());
+                continue;
+            }
+            if (apostrophe(ch)) {
+                Xapian::Utf8Iterator next = it;
+                ++next;
+                if (next != end && Xapian::Unicode::is_wordchar(*next)) {
+                    word += '\'';
+                    it = next;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (it == end) stop = text.size();
+        if (analyzer.is_stopword(word)) continue;
+        out.push_back(Token{begin, stop, stem ? analyzer.stemmer()(word) : word});
+    }
+    return out;
+}
+
+bool same_tokens(const std::vector<Token>& a, const std::vector<Token>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].begin != b[i].begin || a[i].end != b[i].end) return false;
+        if (a[i].term != b[i].term) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("tokenize() gives exactly the words of one Utf8Iterator over the text",
+          "[common][regression]") {
+    // Issue 5: tokenize() reads ASCII by table instead of through Xapian's Utf8Iterator.
+    const Analyzer analyzer(settings_for("english", "english"));
+    const std::vector<std::string> pieces = {
+        "word", "Word", "WORDS", "the", "a", "x", "42", "3.14", "snake_case", " ", "  ", "\t", "\n",
+        ".", ",", "!", "?", "-", "--", "'", "''", "'s", "don't", "rock'n'roll", "\"", "(", ")",
+        "<br />", "&amp;", "#", "@", "\x7f", "\x01",
+        "caf\xC3\xA9", "\xC3\x89MOTIONS", "na\xC3\xAFve", "\xE2\x80\x99",  // é, É, ï, ’
+        "it\xE2\x80\x99s", "\xE2\x80\x94", "\xE2\x80\xA6",  // it's — …
+        "\xE6\x97\xA5\xE6\x9C\xAC",                             // 日本
+        "e\xCC\x81", "\xF0\x9F\x98\x80",   // e + combining acute, an emoji
+        "\xE9", "\xC3", "\xE2\x80", "\xFF\xFE", "\xC0\xAF", "\xED\xA0\x80",  // invalid UTF-8
+    };
+    std::uint64_t state = 20240501;
+    const auto next = [&]() {
+        state += 0x9E3779B97F4A7C15ull;
+        std::uint64_t z = state;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    };
+    SECTION("on random mixes of ASCII, apostrophes, other scripts and invalid bytes") {
+        for (int round = 0; round < 3000; ++round) {
+            std::string text;
+            const std::size_t n = next() % 24;
+            for (std::size_t i = 0; i < n; ++i) text += pieces[next() % pieces.size()];
+            for (const bool stem : {false, true}) {
+                std::vector<Token> fast;
+                analyzer.tokenize(text, fast, stem);
+                INFO("text: " << text);
+                CHECK(same_tokens(fast, reference_tokenize(analyzer, text, stem)));
+            }
+        }
+    }
+    SECTION("on every single byte and every pair of ASCII bytes") {
+        for (unsigned a = 0; a < 256; ++a) {
+            const std::string one(1, static_cast<char>(a));
+            std::vector<Token> fast;
+            analyzer.tokenize(one, fast, false);
+            CHECK(same_tokens(fast, reference_tokenize(analyzer, one, false)));
+            for (unsigned b = 0; b < 128; ++b) {
+                const std::string two = "ab" + one + static_cast<char>(b) + "cd";
+                fast.clear();
+                analyzer.tokenize(two, fast, false);
+                CHECK(same_tokens(fast, reference_tokenize(analyzer, two, false)));
+            }
         }
     }
 }

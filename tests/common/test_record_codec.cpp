@@ -66,3 +66,23 @@ TEST_CASE("too few samples give no dictionary, and the codec then stores records
     CHECK(RecordCodec::train(records(10, 1)).empty());
     CHECK_THROWS_AS(RecordCodec("not a dictionary"), revsearch::Error);
 }
+
+TEST_CASE("a decoder reads records made with any of several shards' dictionaries", "[common]") {
+    RecordCodec first(RecordCodec::train(records(500, 1)));
+    RecordCodec second(RecordCodec::train(records(500, 9)));
+    REQUIRE(first.id() != second.id());
+    revsearch::RecordDecoder decoder;
+    decoder.add(first.dictionary());
+    decoder.add(second.dictionary());
+    decoder.add(first.dictionary());  // known already: ignored
+    decoder.add("");
+    const std::string a = records(1, 2).front();
+    const std::string b = records(1, 3).front();
+    CHECK(RecordCodec::frame_id(first.encode(a)) == first.id());
+    CHECK(decoder.decode(first.encode(a)) == a);
+    CHECK(decoder.decode(second.encode(b)) == b);
+    CHECK(decoder.decode(a) == a);
+    revsearch::RecordDecoder only_first;
+    only_first.add(first.dictionary());
+    CHECK_THROWS_AS(only_first.decode(second.encode(b)), revsearch::Error);
+}

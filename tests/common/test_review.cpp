@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -160,4 +161,112 @@ TEST_CASE("extra values are looked up by key", "[common]") {
     r.extra = {{"a", "1"}, {"b", "2"}};
     CHECK(r.extra_value("b") == "2");
     CHECK(r.extra_value("missing").empty());
+}
+
+namespace {
+
+/// from_stored_json() as it was before its one-pass reader (issue 5): nlohmann's tree.
+Review reference_decode(const std::string& data) {
+    const auto j = nlohmann::json::parse(data);
+    Review r;
+    auto get = [&](const char* key, std::string& out) {
+        if (auto it = j.find(key); it != j.end() && it->is_string()) out = it->get<std::string>();
+    };
+    get("id", r.id);
+    get("title", r.title);
+    get("reviewer", r.reviewer);
+    get("date", r.date);
+    if (auto it = j.find("rating"); it != j.end() && it->is_number()) r.rating = it->get<double>();
+    if (auto it = j.find("rating_scale"); it != j.end() && it->is_number()) {
+        r.rating_scale = it->get<double>();
+    }
+    if (auto it = j.find("topics"); it != j.end() && it->is_array()) {
+        for (const auto& t : *it) {
+            if (t.is_string()) r.topics.push_back(t.get<std::string>());
+        }
+    }
+    get("category", r.category);
+    get("product", r.product);
+    get("body", r.body);
+    get("source", r.source);
+    get("url", r.url);
+    if (auto it = j.find("extra"); it != j.end() && it->is_array()) {
+        for (const auto& kv : *it) {
+            if (kv.is_array() && kv.size() == 2 && kv[0].is_string() && kv[1].is_string()) {
+                r.extra.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+            }
+        }
+    }
+    return r;
+}
+
+void check_decodes_as_before(const std::string& data) {
+    INFO("stored: " << data);
+    const Review expected = reference_decode(data);
+    const Review got = from_stored_json(data);
+    check_same(got, expected);
+    if (expected.rating && got.rating) {
+        CHECK(std::signbit(*expected.rating) == std::signbit(*got.rating));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("stored records decode exactly as the general JSON decoder reads them",
+          "[common][regression]") {
+    // Issue 5: from_stored_json() reads the stored form in one pass, without a JSON tree, and
+    // falls back to nlohmann for anything else.
+    SECTION("records written by to_stored_json, with escapes and text in any script") {
+        const std::vector<std::string> texts = {
+            "", "plain", "quote \" backslash \\ slash /", "tab\tnew\nline\rcr\b\f",
+            std::string("nul \0 byte", 10), "\x01\x1f\x7f", "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC",
+            "emoji \xF0\x9F\x98\x80!", "bad \xFF byte", "cut \xE2\x80", "<br /><br />&amp;",
+            std::string(3000, 'x') + "\"" + std::string(17, 'y')};
+        for (const std::string& t : texts) {
+            Review r = full_review();
+            r.body = t;
+            r.title = t;
+            r.topics = {t, "x"};
+            r.extra = {{t, t}};
+            check_decodes_as_before(to_stored_json(r));
+        }
+        for (const double rating : {0.0, -0.0, 1.0, 4.5, 10.0, 0.1, 1e-7, 123456789.125, 1e300}) {
+            Review r = full_review();
+            r.rating = rating;
+            r.rating_scale = rating;
+            check_decodes_as_before(to_stored_json(r));
+        }
+    }
+    SECTION("other valid JSON: whitespace, escapes nlohmann does not write, integers, any order") {
+        for (const std::string& data : {
+                 std::string(R"( { "id" : "a" , "title":"b\u00e9\ud83d\ude00\/" , "rating":4 })"),
+                 std::string(R"({"rating":-0,"rating_scale":5e0,"id":"z"})"),
+                 std::string(R"({"rating":18446744073709551616,"id":"big"})"),
+                 std::string(R"({"topics":[],"extra":[],"body":""})"),
+                 std::string(R"({})"),
+                 std::string(R"({"url":"u","id":"i","extra":[["k","v"],["k2","v2"]]})")}) {
+            check_decodes_as_before(data);
+        }
+    }
+    SECTION("records outside the stored form read as the general decoder reads them") {
+        for (const std::string& data : {
+                 std::string(R"({"id":"a","id":"b"})"),                  // a repeated key
+                 std::string(R"({"id":"a","future_field":{"x":[1,2]}})"),  // an unknown key
+                 std::string(R"({"id":7,"title":null,"rating":"4"})"),     // other types
+                 std::string(R"({"topics":["a",1,"b"],"extra":[["k"],["k","v"],"x"]})"),
+                 std::string("\xEF\xBB\xBF{\"id\":\"bom\"}")}) {
+            check_decodes_as_before(data);
+        }
+    }
+    SECTION("malformed records still throw") {
+        for (const std::string& data : {
+                 std::string(R"({"id":"a"} trailing)"), std::string(R"({"id":"a",})"),
+                 std::string("{\"id\":\"\xFF\"}"), std::string("{\"id\":\"\xED\xA0\x80\"}"),
+                 std::string("{\"id\":\"a\nb\"}"), std::string(R"({"id":"\ud800"})"),
+                 std::string(R"({"id":"\x41"})"), std::string(R"({"rating":01})"),
+                 std::string(R"({"rating":1.})"), std::string(R"({"id":"a")")}) {
+            INFO("stored: " << data);
+            CHECK_THROWS_AS(from_stored_json(data), Error);
+        }
+    }
 }

@@ -222,3 +222,34 @@ TEST_CASE("a matching word longer than the snippet budget is still shown", "[que
                    Catch::Contains("[compassion]") || Catch::Equals(""));
     }
 }
+
+TEST_CASE("a shared stem cache gives the same snippets as a highlighter's own",
+          "[query][regression]") {
+    // Issue 5: stems are remembered across snippets and queries; a full cache starts again.
+    const Analyzer analyzer;
+    const std::string text = "Walking, she walked; the walkers walk. " + filler(4) +
+                             "Compassionate nurses and compassion fatigue: fatigued, tired. " +
+                             filler(3) + "Meditation and meditating help the meditators.";
+    const std::vector<std::string> queries = {"walk", "compassion fatigue", "medit*", "river mill",
+                                              "title:nurses tired", "\"compassion fatigue\" walk*"};
+    for (const std::size_t max_words : {std::size_t{3}, std::size_t{1} << 16}) {
+        StemCache shared(analyzer, max_words);
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const std::string& q : queries) {
+                const std::vector<std::string> terms = terms_for(analyzer, q);
+                const std::vector<std::string> prefixes = wildcard_prefixes(q);
+                const Highlighter own(analyzer, terms, prefixes);
+                const Highlighter with_shared(analyzer, terms, prefixes, &shared);
+                INFO("query: " << q << ", cache of " << max_words << " words, pass " << pass);
+                CHECK(with_shared.snippet(text, 80) == own.snippet(text, 80));
+                CHECK(with_shared.snippet(text, 240) == own.snippet(text, 240));
+                CHECK(with_shared.mark_all(text) == own.mark_all(text));
+            }
+        }
+    }
+    SECTION("and the words of a wildcard are those whose stem starts with the pattern") {
+        const Highlighter h(analyzer, {}, wildcard_prefixes("medit*"));
+        CHECK(render(h.mark_all("Meditation, a medic, meditating."), Highlight::Plain) ==
+              "[Meditation], a medic, [meditating].");
+    }
+}

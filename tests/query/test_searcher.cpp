@@ -455,3 +455,84 @@ TEST_CASE("a searcher keeps working while a writer commits underneath", "[query]
         CHECK(searcher.search(request("teapot")).hits.size() == 2);
     }
 }
+
+TEST_CASE("ids-only results are the full results without the records", "[query][regression]") {
+    // Issue 5: a TREC run needs only ids; ids_only reads them without decoding stored records.
+    Fixture f;
+    Searcher searcher(f.path);
+    const auto check_same_ranking = [&](SearchRequest r) {
+        INFO("query: " << r.query);
+        const SearchResult full = searcher.search(r);
+        r.ids_only = true;
+        const SearchResult ids = searcher.search(r);
+        REQUIRE(ids.hits.size() == full.hits.size());
+        CHECK(ids.estimated == full.estimated);
+        for (std::size_t i = 0; i < full.hits.size(); ++i) {
+            CHECK(ids.hits[i].review.id == full.hits[i].review.id);
+            CHECK(ids.hits[i].score == full.hits[i].score);
+            CHECK(ids.hits[i].rank == full.hits[i].rank);
+            CHECK(ids.hits[i].snippet.empty());
+            CHECK(ids.hits[i].review.title.empty());
+        }
+        return full.hits.size();
+    };
+
+    SECTION("ids, scores and ranks are those of the full request, in every sort order") {
+        std::size_t seen = 0;
+        for (const SortOrder sort : {SortOrder::Relevance, SortOrder::Date, SortOrder::Rating}) {
+            for (const char* q : {"teapot", "lanterns", "date:1900..", "\"compassion fatigue\"",
+                                  "shelf OR orchard", "title:twin", "hum*"}) {
+                SearchRequest r = request(q);
+                r.sort = sort;
+                seen += check_same_ranking(r);
+            }
+        }
+        CHECK(seen > 30);
+    }
+    SECTION("with an offset, AND and field weights too") {
+        SearchRequest r = request("date:1900..");
+        r.offset = 2;
+        r.k = 3;
+        CHECK(check_same_ranking(r) == 3);
+        r = request("paper lanterns");
+        r.default_and = true;
+        r.field_weights = {{"title", 2.0}};
+        CHECK(check_same_ranking(r) == 2);
+    }
+    SECTION("a document without the id slot gets its id from its record") {
+        {
+            Xapian::WritableDatabase db(f.path, Xapian::DB_OPEN);
+            const Xapian::docid did = *db.postlist_begin(s::id_term("garden-year"));
+            Xapian::Document doc = db.get_document(did);
+            doc.remove_value(s::kIdSlot);
+            db.replace_document(did, doc);
+            db.commit();
+        }
+        Searcher fresh(f.path);
+        SearchRequest r = request("orchard");
+        r.ids_only = true;
+        CHECK(id_set(fresh.search(r)) == IdSet{"garden-year", "night-shift"});
+        r.sort = SortOrder::Date;
+        CHECK(id_set(fresh.search(r)) == IdSet{"garden-year", "night-shift"});
+    }
+}
+
+TEST_CASE("snippets do not depend on the queries a searcher answered before",
+          "[query][regression]") {
+    // Issue 5: the searcher keeps the stems of the words it has seen across queries.
+    Fixture f;
+    Searcher warm(f.path);
+    const std::vector<std::string> queries = {"teapot", "compassion fatigue", "orchard walked",
+                                              "lanterns", "hum*", "title:twin paper", "shelf"};
+    for (const std::string& q : queries) (void)warm.search(request(q));
+    for (const std::string& q : queries) {
+        Searcher cold(f.path);
+        const SearchResult a = warm.search(request(q));
+        const SearchResult b = cold.search(request(q));
+        REQUIRE(a.hits.size() == b.hits.size());
+        for (std::size_t i = 0; i < a.hits.size(); ++i) {
+            INFO("query: " << q << ", hit " << i);
+            CHECK(a.hits[i].snippet == b.hits[i].snippet);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+#include "query/json_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace revsearch::query {
+
+using json = nlohmann::ordered_json;
+
+json hit_json(const Hit& hit, Highlight highlight) {
+    const Review& r = hit.review;
+    json j = {{"rank", hit.rank}, {"score", hit.score},     {"id", r.id},
+              {"title", r.title}, {"reviewer", r.reviewer}, {"date", r.date}};
+    j["rating"] = r.rating ? json(*r.rating) : json(nullptr);
+    j["rating_scale"] = r.rating_scale ? json(*r.rating_scale) : json(nullptr);
+    j["topics"] = r.topics;
+    j["category"] = r.category;
+    j["product"] = r.product;
+    j["url"] = r.url;
+    j["snippet"] = render(hit.snippet, highlight);
+    if (!hit.explanation.empty() || hit.unexplained != 0) {
+        json parts = json::array();
+        for (const auto& c : hit.explanation) {
+            parts.push_back({{"field", c.field}, {"term", c.term}, {"weight", c.weight}});
+        }
+        j["explain"] = {{"terms", parts}, {"unexplained", hit.unexplained}};
+    }
+    return j;
+}
+
+json facets_json(const std::vector<Facet>& facets) {
+    json out = json::object();
+    for (const Facet& f : facets) {
+        json values = json::array();
+        for (const auto& [value, count] : f.values)
+            values.push_back({{"value", value}, {"count", count}});
+        out[f.name] = values;
+    }
+    return out;
+}
+
+json review_json(const Review& review, Highlight highlight, const Highlighter* highlighter) {
+    Hit hit;
+    hit.review = review;
+    json j = hit_json(hit, highlight);
+    j.erase("rank");
+    j.erase("score");
+    j.erase("snippet");
+    j["body"] = highlighter ? render(highlighter->mark_all(review.body), highlight) : review.body;
+    j["source"] = review.source;
+    json extra = json::object();
+    for (const auto& [k, v] : review.extra) extra[k] = v;
+    j["extra"] = extra;
+    return j;
+}
+
+std::string dump_json(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace revsearch::query

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "query/highlighter.hpp"
+#include "query/searcher.hpp"
+
+/// The JSON forms of hits, facets and reviews. `--format json` prints them and the HTTP API
+/// (query/server.hpp) answers with them, so a script sees the same fields from either.
+namespace revsearch::query {
+
+/// One ranked hit: rank, score, id, title, reviewer, date, rating, rating_scale, topics,
+/// category, product, url and snippet, plus `explain` when the hit carries an explanation.
+/// The snippet is rendered in `highlight`; with Highlight::Html its text is HTML-escaped and
+/// the marks are `<b>` elements. Every other string is plain text, as stored.
+[[nodiscard]] nlohmann::ordered_json hit_json(const Hit& hit, Highlight highlight);
+
+/// Facet counts as an object, one member per facet in the order given, each an array of
+/// `{"value": ..., "count": ...}` objects, most frequent first.
+[[nodiscard]] nlohmann::ordered_json facets_json(const std::vector<Facet>& facets);
+
+/// A whole review: the fields of hit_json() without rank, score and snippet, plus body, source
+/// and extra. With a `highlighter` (which must outlive the call) the body has the query's
+/// words marked and is rendered in `highlight` (escaped for Html); without one it is the
+/// stored text.
+[[nodiscard]] nlohmann::ordered_json review_json(const Review& review, Highlight highlight,
+                                                 const Highlighter* highlighter);
+
+/// `j` on one line, with invalid UTF-8 in strings replaced by U+FFFD rather than thrown on.
+[[nodiscard]] std::string dump_json(const nlohmann::ordered_json& j);
+
+}  // namespace revsearch::query

@@ -1,0 +1,681 @@
+#include "query/server.hpp"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "common/error.hpp"
+#include "common/schema.hpp"
+#include "common/text.hpp"
+#include "query/highlighter.hpp"
+#include "query/json_output.hpp"
+#include "query/searcher_pool.hpp"
+#include "query/stats.hpp"
+#include "query/web_page.hpp"
+
+namespace revsearch::query {
+
+using json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// A request the client got wrong: answered with `status` and `{"error": message}`.
+struct HttpError {
+    int status;
+    std::string message;
+};
+
+constexpr std::string_view kFacetNames[] = {"topic", "reviewer", "category", "year", "rating"};
+constexpr std::size_t kMaxFilterValueBytes = 256;
+
+bool is_facet_name(std::string_view name) {
+    return std::find(std::begin(kFacetNames), std::end(kFacetNames), name) != std::end(kFacetNames);
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// A decimal number as `rating:` takes it: digits with at most one point, no sign, no exponent.
+bool is_plain_number(std::string_view s) {
+    const std::size_t dot = s.find('.');
+    if (dot == std::string_view::npos) return all_digits(s);
+    return all_digits(s.substr(0, dot)) && all_digits(s.substr(dot + 1));
+}
+
+bool is_loopback_host(std::string_view host) {
+    return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
+/// The host part of a Host header: `[::1]:8080` gives `::1`, `localhost:80` gives `localhost`.
+std::string_view host_of(std::string_view header) {
+    if (!header.empty() && header.front() == '[') {
+        const std::size_t close = header.find(']');
+        return close == std::string_view::npos ? header : header.substr(1, close - 1);
+    }
+    return header.substr(0, header.find(':'));
+}
+
+/// Xapian's QueryParser reads U+201C to U+201F as double quotes; they become '"' here so that
+/// the balancing below sees every quote the parser will see.
+std::string straighten_quotes(std::string_view q) {
+    std::string out;
+    out.reserve(q.size());
+    for (std::size_t i = 0; i < q.size(); ++i) {
+        if (i + 2 < q.size() && static_cast<unsigned char>(q[i]) == 0xE2 &&
+            static_cast<unsigned char>(q[i + 1]) == 0x80) {
+            const auto third = static_cast<unsigned char>(q[i + 2]);
+            if (third >= 0x9C && third <= 0x9F) {
+                out += '"';
+                i += 2;
+                continue;
+            }
+        }
+        out += q[i];
+    }
+    return out;
+}
+
+/// The user's query made safe to wrap in brackets: an unclosed phrase is closed, a stray ')' is
+/// dropped and a missing one added, so `(q) AND filter` always applies the filter to the whole
+/// of q. QueryParser itself forgives the same mistakes, so the meaning of q is unchanged.
+std::string balanced(std::string_view q) {
+    std::string out;
+    out.reserve(q.size() + 4);
+    int depth = 0;
+    bool quoted = false;
+    for (const char c : q) {
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (!quoted && c == '(') {
+            ++depth;
+        } else if (!quoted && c == ')') {
+            if (depth == 0) continue;
+            --depth;
+        }
+        out += c;
+    }
+    if (quoted) out += '"';
+    out.append(static_cast<std::size_t>(depth), ')');
+    return out;
+}
+
+/// One `filter` parameter in the query syntax: topic and category as quoted boolean filters,
+/// reviewer as `by:` (the whole name), year as a date period, rating as a value or a range.
+std::string filter_syntax(const std::string& filter) {
+    const std::size_t colon = filter.find(':');
+    const std::string name = text::trim(filter.substr(0, std::min(colon, filter.size())));
+    if (colon == std::string::npos || !is_facet_name(name)) {
+        throw HttpError{400,
+                        "filter takes NAME:VALUE with NAME one of topic, reviewer, category, "
+                        "year, rating"};
+    }
+    const std::string value = text::trim(filter.substr(colon + 1));
+    if (value.empty()) throw HttpError{400, "filter " + name + ": needs a value"};
+    if (value.size() > kMaxFilterValueBytes) {
+        throw HttpError{
+            400, "filter values are at most " + std::to_string(kMaxFilterValueBytes) + " bytes"};
+    }
+    if (name == "year") {
+        if (value.size() != 4 || !all_digits(value))
+            throw HttpError{400, "filter year: takes a year, e.g. 2015"};
+        return "date:" + value;
+    }
+    if (name == "rating") {
+        const std::size_t range = value.find("..");
+        const bool ok = range == std::string::npos ? is_plain_number(value)
+                                                   : is_plain_number(value.substr(0, range)) &&
+                                                         is_plain_number(value.substr(range + 2));
+        if (!ok) throw HttpError{400, "filter rating: takes a number or a range, e.g. 4.5 or 4..5"};
+        return "rating:" + value;
+    }
+    if (value.find('"') != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+        throw HttpError{400, "filter values cannot contain double quotes or line breaks"};
+    }
+    return (name == "reviewer" ? std::string("by") : name) + ":\"" + value + "\"";
+}
+
+/// The query text Searcher runs: the user's query, bracketed, AND each filter. Filters are
+/// joined by AND, not by juxtaposition, because QueryParser ORs juxtaposed filters on the
+/// same field, and two topics picked in the page mean both.
+std::string compose_query(const std::string& q, const std::vector<std::string>& filters) {
+    if (filters.empty()) return q;
+    std::string out;
+    const std::string user = text::trim(q);
+    if (!user.empty()) {
+        out += '(';
+        out += balanced(straighten_quotes(user));
+        out += ')';
+    }
+    for (const std::string& f : filters) {
+        if (!out.empty()) out += " AND ";
+        out += filter_syntax(f);
+    }
+    return out;
+}
+
+std::size_t number_param(const httplib::Request& req, const char* name, std::size_t fallback,
+                         std::size_t lo, std::size_t hi) {
+    if (!req.has_param(name)) return fallback;
+    const std::string value = req.get_param_value(name);
+    const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+    if (!all_digits(value) || value.size() > 9) {
+        throw HttpError{400, std::string(name) + " takes a whole number from " + range};
+    }
+    const std::size_t n = std::stoul(value);
+    if (n < lo || n > hi)
+        throw HttpError{400, std::string(name) + " takes a whole number from " + range};
+    return n;
+}
+
+/// Strips the folders of the index's inputs from a path, so responses name a file as it sits
+/// in the corpus ("pages/kind-attention.txt") and never where the corpus sits on this machine:
+/// the folder all inputs share is cut off, and a path outside it keeps only its file name
+/// (relative paths that do not climb with ".." are kept as they are).
+class PathRedactor {
+public:
+    PathRedactor() = default;
+    explicit PathRedactor(const json& manifest) {
+        if (!manifest.is_object()) return;
+        std::optional<std::string> common;
+        for (const json& in : manifest.value("inputs", json::array())) {
+            if (!in.is_object() || !in.contains("path") || !in["path"].is_string()) continue;
+            const std::string path = in["path"].get<std::string>();
+            const std::string dir = path.substr(0, path.rfind('/') + 1);
+            if (!common) {
+                common = dir;
+                continue;
+            }
+            std::size_t n = 0;
+            while (n < common->size() && n < dir.size() && (*common)[n] == dir[n]) ++n;
+            const std::size_t slash = common->rfind('/', n == 0 ? 0 : n - 1);
+            common->resize(slash == std::string::npos || n == 0 ? 0 : slash + 1);
+        }
+        if (common) root_ = *common;
+    }
+
+    [[nodiscard]] std::string operator()(const std::string& path) const {
+        if (!root_.empty() && path.compare(0, root_.size(), root_) == 0)
+            return path.substr(root_.size());
+        // A relative path that stays below the folder the indexer ran in says nothing more.
+        const bool below = !path.empty() && path[0] != '/' && path[0] != '~' &&
+                           path.find("..") == std::string::npos;
+        if (below) return path;
+        const std::size_t slash = path.rfind('/');
+        return slash == std::string::npos ? path : path.substr(slash + 1);
+    }
+
+private:
+    std::string root_;  // ends with '/', or empty
+};
+
+std::string make_nonce() {
+    thread_local std::random_device device;
+    std::string nonce;
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 4; ++i) {
+        const unsigned v = device();
+        for (int b = 0; b < 8; ++b) nonce += kHex[(v >> (4 * b)) & 0xF];
+    }
+    return nonce;
+}
+
+void set_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(dump_json(body) + "\n", "application/json; charset=utf-8");
+}
+
+void set_error(httplib::Response& res, int status, const std::string& message) {
+    set_json(res, status, json{{"error", message}});
+}
+
+}  // namespace
+
+ListenAddress parse_listen_address(std::string_view spec) {
+    const std::string what =
+        "--serve takes [ADDR:]PORT, e.g. 8080 or 127.0.0.1:8080, not '" + std::string(spec) + "'";
+    ListenAddress a;
+    std::string_view port = spec;
+    if (!spec.empty() && spec.front() == '[') {
+        const std::size_t close = spec.find(']');
+        if (close == std::string_view::npos || close + 1 >= spec.size() || spec[close + 1] != ':') {
+            throw UsageError(what);
+        }
+        a.host = std::string(spec.substr(1, close - 1));
+        port = spec.substr(close + 2);
+        const bool ipv6 = !a.host.empty() && std::all_of(a.host.begin(), a.host.end(), [](char c) {
+            return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+        });
+        if (!ipv6) throw UsageError(what);
+    } else if (const std::size_t colon = spec.rfind(':'); colon != std::string_view::npos) {
+        a.host = std::string(spec.substr(0, colon));
+        port = spec.substr(colon + 1);
+        // A name or an IPv4 address: letters, digits, dots and inner hyphens.
+        const bool name =
+            !a.host.empty() && a.host.front() != '-' && a.host.front() != '.' &&
+            std::all_of(a.host.begin(), a.host.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+            });
+        if (!name) throw UsageError(what);
+    }
+    if (!all_digits(port) || port.size() > 5) throw UsageError(what);
+    a.port = std::stoi(std::string(port));
+    if (a.port > 65535) throw UsageError(what);
+    return a;
+}
+
+struct HttpServer::Impl {
+    Impl(const std::string& db_path, ServerOptions o)
+        : options(std::move(o)), pool(db_path, options.threads, options.open) {}
+
+    void log(const std::string& message) {
+        if (options.log == nullptr) return;
+        std::lock_guard lock(log_mutex);
+        *options.log << "revsearch-query: " << message << '\n' << std::flush;
+    }
+
+    /// Borrows a Searcher within what is left of the request's time, or answers 503.
+    SearcherPool::Lease borrow(Clock::time_point started) {
+        const auto left = options.request_timeout - (Clock::now() - started);
+        auto lease =
+            pool.borrow(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(left),
+                                 std::chrono::milliseconds(0)));
+        if (!lease) throw HttpError{503, "the server is busy; try again"};
+        return std::move(*lease);
+    }
+
+    /// Runs a handler, turning what it throws into a JSON error. Details of unexpected errors
+    /// go to the log only: their messages can hold file paths.
+    template <class F>
+    void guarded(const httplib::Request& req, httplib::Response& res, F&& handler) {
+        try {
+            handler(req, res);
+        } catch (const HttpError& e) {
+            set_error(res, e.status, e.message);
+        } catch (const QueryError& e) {
+            set_error(res, 400, e.what());
+        } catch (const UsageError& e) {
+            // Requests are checked before they reach a Searcher, so a UsageError comes from the
+            // server's own settings (e.g. a weighting remote shards cannot run), and its message
+            // may name hosts or files.
+            log(req.path + ": " + e.what());
+            set_error(res, 500, "the server's search settings cannot run on this index");
+        } catch (const IndexError& e) {
+            log(req.path + ": " + e.what());
+            set_error(res, 500, "the index could not be read");
+        } catch (const Xapian::Error& e) {
+            log(req.path + ": " + e.get_description());
+            set_error(res, 500, "the index could not be read");
+        } catch (const std::exception& e) {
+            log(req.path + ": " + e.what());
+            set_error(res, 500, "internal error");
+        }
+    }
+
+    void search(const httplib::Request& req, httplib::Response& res) {
+        const auto started = Clock::now();
+        SearchRequest r = options.defaults;
+        r.parse = ParseMode::Syntax;
+        r.like_id.clear();
+        const std::string q = req.get_param_value("q");
+        if (q.size() > options.max_query_bytes) {
+            throw HttpError{
+                400, "q is longer than " + std::to_string(options.max_query_bytes) + " bytes"};
+        }
+        r.k = number_param(req, "k", 10, 1, options.max_k);
+        r.offset = number_param(req, "offset", 0, 0, options.max_offset);
+        const std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "relevance";
+        if (sort == "relevance") {
+            r.sort = SortOrder::Relevance;
+        } else if (sort == "date") {
+            r.sort = SortOrder::Date;
+        } else if (sort == "rating") {
+            r.sort = SortOrder::Rating;
+        } else {
+            throw HttpError{400, "sort takes relevance, date or rating"};
+        }
+        r.facets.clear();
+        for (const std::string& f : text::split(req.get_param_value("facets"), ',')) {
+            const std::string name = text::trim(f);
+            if (name.empty()) continue;
+            if (!is_facet_name(name)) {
+                throw HttpError{400,
+                                "facets takes a list of topic, reviewer, category, year, rating"};
+            }
+            if (std::find(r.facets.begin(), r.facets.end(), name) == r.facets.end())
+                r.facets.push_back(name);
+        }
+        r.facet_limit =
+            number_param(req, "facet_limit", std::min<std::size_t>(20, options.max_facet_values), 1,
+                         options.max_facet_values);
+        const std::size_t n_filters = req.get_param_value_count("filter");
+        if (n_filters > options.max_filters) {
+            throw HttpError{400, "at most " + std::to_string(options.max_filters) + " filters"};
+        }
+        std::vector<std::string> filters;
+        for (std::size_t i = 0; i < n_filters; ++i)
+            filters.push_back(req.get_param_value("filter", i));
+        r.query = compose_query(q, filters);
+        // With filters the query text holds syntax the user did not write, so the suggestion
+        // is asked for the user's words alone, in a second, match-free request.
+        const bool suggest_apart = r.suggest && !filters.empty() && !text::trim(q).empty();
+        if (suggest_apart) r.suggest = false;
+
+        SearcherPool::Lease searcher = borrow(started);
+        const SearchResult result = searcher->search(r);
+        std::string suggestion = result.suggestion;
+        if (suggest_apart) {
+            SearchRequest s = options.defaults;
+            s.parse = ParseMode::Syntax;
+            s.query = q;
+            s.k = 0;
+            s.offset = 0;
+            s.facets.clear();
+            s.prf = {};
+            s.like_id.clear();
+            s.snippets = false;
+            s.suggest = true;
+            suggestion = searcher->search(s).suggestion;
+        }
+        json hits = json::array();
+        for (const Hit& hit : result.hits) hits.push_back(hit_json(hit, Highlight::Html));
+        json body = {{"query", q},
+                     {"filters", filters},
+                     {"sort", sort},
+                     {"offset", r.offset},
+                     {"k", r.k},
+                     {"estimated", result.estimated},
+                     {"hits", std::move(hits)},
+                     {"facets", facets_json(result.facets)},
+                     {"suggestion", suggestion.empty() ? json(nullptr) : json(suggestion)},
+                     {"warnings", json::array()}};
+        // Searcher's warnings name shards by their paths, so the log gets them and the client a
+        // plain notice.
+        if (!result.warnings.empty()) {
+            for (const std::string& w : result.warnings) log("/api/search: " + w);
+            body["warnings"].push_back(
+                "part of the index did not answer or reported a problem; the results may be "
+                "incomplete");
+        }
+        body["took_ms"] =
+            std::round(std::chrono::duration<double, std::milli>(Clock::now() - started).count() *
+                       100) /
+            100;
+        set_json(res, 200, body);
+    }
+
+    void review(const httplib::Request& req, httplib::Response& res) {
+        const auto started = Clock::now();
+        const std::string id = req.matches[1];
+        const std::string q = req.get_param_value("q");
+        if (q.size() > options.max_query_bytes) {
+            throw HttpError{
+                400, "q is longer than " + std::to_string(options.max_query_bytes) + " bytes"};
+        }
+        SearcherPool::Lease searcher = borrow(started);
+        const std::optional<Review> review = searcher->fetch(id);
+        if (!review) throw HttpError{404, "no review with this id"};
+        std::vector<std::string> terms, prefixes;
+        if (!text::trim(q).empty()) {
+            // The words to mark, analysed as a search would analyse them; no match is needed.
+            SearchRequest s = options.defaults;
+            s.parse = ParseMode::Syntax;
+            s.query = q;
+            s.k = 0;
+            s.offset = 0;
+            s.facets.clear();
+            s.prf = {};
+            s.like_id.clear();
+            s.suggest = false;
+            try {
+                const SearchResult r = searcher->search(s);
+                terms = r.terms;
+                prefixes = r.prefixes;
+            } catch (const QueryError&) {
+                // A query that does not parse marks nothing; the review is still shown.
+            }
+        }
+        // Always through a Highlighter, so the body is escaped even when nothing is marked.
+        const Highlighter highlighter(searcher->analyzer(), terms, prefixes);
+        json body = review_json(*review, Highlight::Html, &highlighter);
+        body["source"] = redact(review->source);
+        set_json(res, 200, body);
+    }
+
+    void stats(const httplib::Request&, httplib::Response& res) {
+        const auto started = Clock::now();
+        SearcherPool::Lease searcher = borrow(started);
+        json j = stats_json(searcher->database());
+        if (j["manifest"].is_object() && j["manifest"].contains("inputs")) {
+            for (json& in : j["manifest"]["inputs"]) {
+                if (in.is_object() && in.contains("path") && in["path"].is_string()) {
+                    in["path"] = redact(in["path"].get<std::string>());
+                }
+            }
+        }
+        j["limits"] = {{"max_k", options.max_k},
+                       {"max_offset", options.max_offset},
+                       {"max_query_bytes", options.max_query_bytes},
+                       {"max_filters", options.max_filters},
+                       {"max_facet_values", options.max_facet_values},
+                       {"request_timeout_seconds", options.request_timeout.count()}};
+        set_json(res, 200, j);
+    }
+
+    void healthz(const httplib::Request&, httplib::Response& res) {
+        SearcherPool::Lease searcher = borrow(Clock::now());
+        set_json(res, 200, json{{"status", "ok"}, {"documents", searcher->doc_count()}});
+    }
+
+    void page(const httplib::Request&, httplib::Response& res) {
+        const std::string nonce = make_nonce();
+        std::string html(kWebPage);
+        for (std::size_t at = html.find(kWebPageNonce); at != std::string::npos;
+             at = html.find(kWebPageNonce, at + nonce.size())) {
+            html.replace(at, kWebPageNonce.size(), nonce);
+        }
+        res.status = 200;
+        res.set_header(
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-" + nonce +
+                "'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+                "frame-ancestors 'none'");
+        res.set_header("Cache-Control", "no-store");
+        res.set_content(html, "text/html; charset=utf-8");
+    }
+
+    [[nodiscard]] std::string redact(const std::string& path) const { return redactor(path); }
+
+    ServerOptions options;
+    SearcherPool pool;
+    httplib::Server http;
+    std::thread listener;
+    std::atomic<bool> listener_done{false};
+    bool loopback = true;
+    int port = 0;
+    std::mutex log_mutex;
+    PathRedactor redactor;  // set once, before any thread serves
+};
+
+HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
+    if (options.threads == 0) throw UsageError("the server needs at least one thread");
+    impl_ = std::make_unique<Impl>(db_path, std::move(options));
+    Impl& s = *impl_;
+    {
+        auto lease = s.pool.borrow(std::chrono::milliseconds(0));
+        const json manifest = json::parse(
+            (*lease)->database().get_metadata(std::string(schema::kMetaManifest)), nullptr, false);
+        s.redactor = PathRedactor(manifest);
+    }
+    const std::size_t threads = s.options.threads;
+    s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    const auto timeout = static_cast<time_t>(s.options.request_timeout.count());
+    s.http.set_read_timeout(timeout, 0);
+    s.http.set_write_timeout(timeout, 0);
+    s.http.set_keep_alive_timeout(2);
+    s.http.set_keep_alive_max_count(1000);
+    s.http.set_payload_max_length(4096);
+    s.http.set_tcp_nodelay(true);
+    // httplib's default also sets SO_REUSEPORT, which lets a second server bind the same port
+    // and take half of its connections; a port in use must be an error instead.
+    s.http.set_socket_options([](socket_t sock) {
+        const int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    s.http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
+                                {"Referrer-Policy", "no-referrer"},
+                                {"X-Frame-Options", "DENY"}});
+    s.loopback = is_loopback_host(s.options.listen.host);
+    s.http.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
+        if (req.method != "GET" && req.method != "HEAD") {
+            res.set_header("Allow", "GET, HEAD");
+            // The request's body is never read, so the connection cannot carry another request.
+            res.set_header("Connection", "close");
+            set_error(res, 405, "this server is read-only: only GET");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        if (s.loopback && req.has_header("Host") &&
+            !is_loopback_host(host_of(req.get_header_value("Host")))) {
+            set_error(res, 403, "this server answers only requests addressed to this machine");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    auto route = [&s](void (Impl::*handler)(const httplib::Request&, httplib::Response&)) {
+        return [&s, handler](const httplib::Request& req, httplib::Response& res) {
+            s.guarded(req, res,
+                      [&](const httplib::Request& q, httplib::Response& r) { (s.*handler)(q, r); });
+        };
+    };
+    s.http.Get("/", route(&Impl::page));
+    s.http.Get("/index.html", route(&Impl::page));
+    s.http.Get("/api/search", route(&Impl::search));
+    s.http.Get("/api/review/(.+)", route(&Impl::review));
+    s.http.Get("/api/stats", route(&Impl::stats));
+    s.http.Get("/healthz", route(&Impl::healthz));
+    // httplib's own answers (no route, a malformed request) get a JSON body too; answers that
+    // already have one keep it.
+    s.http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            const char* message = res.status == 404   ? "not found"
+                                  : res.status == 413 ? "request too large"
+                                  : res.status == 414 ? "request line too long"
+                                  : res.status < 500  ? "bad request"
+                                                      : "internal error";
+            set_error(res, res.status, message);
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+    s.http.set_exception_handler(
+        [&s](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+            s.log(req.path + ": unexpected exception");
+            set_error(res, 500, "internal error");
+        });
+}
+
+HttpServer::~HttpServer() {
+    try {
+        stop();
+    } catch (...) {
+        // A destructor must not throw; stop() only joins threads.
+    }
+}
+
+void HttpServer::start() {
+    Impl& s = *impl_;
+    if (s.listener.joinable()) throw Error("the server was already started");
+    const std::string& host = s.options.listen.host;
+    const std::string where = host + ":" + std::to_string(s.options.listen.port);
+    if (s.options.listen.port == 0) {
+        s.port = s.http.bind_to_any_port(host);
+        if (s.port <= 0) throw Error("cannot listen on " + where + ": " + std::strerror(errno));
+    } else {
+        if (!s.http.bind_to_port(host, s.options.listen.port)) {
+            throw Error("cannot listen on " + where + ": " + std::strerror(errno));
+        }
+        s.port = s.options.listen.port;
+    }
+    s.listener_done = false;
+    s.listener = std::thread([&s] {
+        if (!s.http.listen_after_bind()) s.log("the listener stopped with an error");
+        s.listener_done = true;
+    });
+    // stop() can only close the listening socket once the accept loop runs, so wait for it.
+    while (!s.http.is_running() && !s.listener_done)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void HttpServer::stop() {
+    Impl& s = *impl_;
+    if (!s.listener.joinable()) return;
+    while (!s.http.is_running() && !s.listener_done)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    s.http.stop();
+    s.listener.join();
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+std::string HttpServer::url() const {
+    const std::string& host = impl_->options.listen.host;
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port) + "/";
+}
+
+bool HttpServer::running() const { return impl_->listener.joinable() && !impl_->listener_done; }
+
+std::size_t HttpServer::documents() const {
+    auto lease = impl_->pool.borrow(std::chrono::milliseconds(impl_->options.request_timeout));
+    if (!lease) throw Error("no searcher came free");
+    return (*lease)->doc_count();
+}
+
+int serve(const std::string& db_path, const ServerOptions& options, std::ostream& err) {
+    // Block the stop signals before any thread starts, so every thread inherits the mask and
+    // only the sigtimedwait below takes them.
+    sigset_t stop_signals, previous;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+    struct RestoreMask {
+        sigset_t mask;
+        ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+    } restore{previous};
+
+    HttpServer server(db_path, options);
+    server.start();
+    err << "revsearch-query: serving " << server.documents() << " reviews at " << server.url()
+        << " (Ctrl-C stops)\n"
+        << std::flush;
+    while (server.running()) {
+        const timespec tick{0, 200'000'000};
+        const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+        if (sig == SIGINT || sig == SIGTERM) break;
+    }
+    server.stop();
+    err << "revsearch-query: stopped\n" << std::flush;
+    return 0;
+}
+
+}  // namespace revsearch::query
