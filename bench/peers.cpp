@@ -307,6 +307,9 @@ int run_peers(const PeersOptions& options, std::ostream& out, std::ostream& err)
     index_options.inputs = {options.corpus};
     index_options.walk.format = corpus::Format::Jsonl;
     index_options.progress = indexer::ProgressMode::None;
+    // The analyzer revsearch-index uses by default: English stemming and stop words.
+    index_options.analyzer.stopwords_name = "english";
+    index_options.analyzer.stopwords = load_stopwords("english");
     const unsigned threads = apply_threads(index_options, options.threads, err);
 
     err << "peers: reading " << options.corpus << '\n';

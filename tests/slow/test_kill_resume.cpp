@@ -135,7 +135,11 @@ void kill_and_resume(const TempDir& dir, const std::vector<std::string>& argv,
     int once = 0;
     for (int f = 0; f < kFiles; ++f) {
         for (int i = 0; i < kPerFile; ++i) {
-            once += db.get_termfreq(schema::id_term("f" + std::to_string(f) + "-" + std::to_string(i))) == 1;
+            std::string id = "f";
+            id += std::to_string(f);
+            id += '-';
+            id += std::to_string(i);
+            once += db.get_termfreq(schema::id_term(id)) == 1;
         }
     }
     CHECK(once == kFiles * kPerFile);
