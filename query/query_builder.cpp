@@ -241,21 +241,24 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     }
 }
 
+bool QueryBuilder::is_unknown_word(std::string_view text, const Token& w) const {
+    // A field's name (`topic` in `topic:grief`) is syntax, and its value is everything after
+    // the colon up to the next space, so the `2018` of `date:2015..2018` is a value too.
+    const std::size_t chunk = text.find_last_of(" \t", w.begin == 0 ? 0 : w.begin - 1);
+    const std::size_t chunk_start = chunk == std::string_view::npos || w.begin == 0 ? 0 : chunk + 1;
+    const bool field_value = text.substr(chunk_start, w.begin - chunk_start).find(':') != std::string_view::npos;
+    const bool field_name = w.end < text.size() && text[w.end] == ':';
+    if (field_value || field_name || w.term.size() < 3) return false;
+    const std::string term = analyzer_.term(w.term);
+    return !db_.term_exists(term) && !db_.term_exists(std::string(s::kTitlePrefix) + term);
+}
+
 std::vector<std::string> QueryBuilder::unknown_words(std::string_view text) const {
     std::vector<Token> words;
     analyzer_.tokenize(text, words, false);
     std::vector<std::string> unknown;
     for (const Token& w : words) {
-        // A field's value is everything after the colon up to the next space, so the `2018`
-        // of `date:2015..2018` is a value too.
-        const std::size_t chunk = text.find_last_of(" \t", w.begin == 0 ? 0 : w.begin - 1);
-        const std::size_t chunk_start = chunk == std::string_view::npos || w.begin == 0 ? 0 : chunk + 1;
-        const bool field_value = text.substr(chunk_start, w.begin - chunk_start).find(':') != std::string_view::npos;
-        const bool field_name = w.end < text.size() && text[w.end] == ':';
-        if (field_value || field_name || w.term.size() < 3) continue;
-        const std::string term = analyzer_.term(w.term);
-        if (db_.term_exists(term) || db_.term_exists(std::string(s::kTitlePrefix) + term)) continue;
-        unknown.push_back(w.term);
+        if (is_unknown_word(text, w)) unknown.push_back(w.term);
     }
     return unknown;
 }
@@ -279,10 +282,7 @@ std::string QueryBuilder::suggest(std::string_view text) {
         std::size_t pos = 0;
         bool changed = false;
         for (const Token& w : words) {
-            const bool field_value = w.begin > 0 && text[w.begin - 1] == ':';
-            if (field_value || w.term.size() < 3) continue;
-            const std::string term = analyzer_.term(w.term);
-            if (db_.term_exists(term) || db_.term_exists(std::string(s::kTitlePrefix) + term)) continue;
+            if (!is_unknown_word(text, w)) continue;
             const std::string fix = db_.get_spelling_suggestion(w.term);
             if (fix.empty() || fix == w.term) continue;
             out.append(text.substr(pos, w.begin - pos));

@@ -42,6 +42,9 @@ public:
     /// field names and values (`topic:grief`): the words a spelling suggestion is for. Throws
     /// Xapian::Error if the database fails.
     [[nodiscard]] std::vector<std::string> unknown_words(std::string_view text) const;
+    /// True when `word` of `text` is a word to correct: not a field name or value, at least
+    /// three bytes, and in neither the body nor the titles of the index.
+    [[nodiscard]] bool is_unknown_word(std::string_view text, const Token& word) const;
 
     /// Points the builder (wildcards, spelling, unknown words) at another handle, e.g. after a
     /// sharded Searcher reopened without a failed shard.

@@ -387,6 +387,12 @@ TEST_CASE("a misspelt query gets a spelling suggestion", "[query]") {
     SECTION("a correctly spelt query gets no suggestion") {
         CHECK(searcher.search(request("kettle")).suggestion.empty());
     }
+    SECTION("field names and values are syntax, never corrected") {
+        CHECK(searcher.search(request("topic:mindfulness kettle")).suggestion.empty());
+        CHECK(searcher.search(request("reviewer:okafor kettle")).suggestion.empty());
+        CHECK_THAT(searcher.search(request("topic:mindfulness ketle")).suggestion,
+                   Catch::StartsWith("topic:mindfulness ") && Catch::Contains("kettle"));
+    }
     SECTION("with suggestions off there is none") {
         SearchRequest r = request("ketle");
         r.suggest = false;
