@@ -36,6 +36,21 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+/// A request for `query`'s analysis alone (its terms, its spelling suggestion): the server's
+/// defaults, parsed as syntax, asking for no hits, facets, feedback or snippets.
+SearchRequest match_free_request(const SearchRequest& defaults, const std::string& query) {
+    SearchRequest s = defaults;
+    s.parse = ParseMode::Syntax;
+    s.query = query;
+    s.k = 0;
+    s.offset = 0;
+    s.facets.clear();
+    s.prf = {};
+    s.like_id.clear();
+    s.snippets = false;
+    return s;
+}
+
 /// A request the client got wrong: answered with `status` and `{"error": message}`.
 struct HttpError {
     int status;
@@ -385,15 +400,7 @@ struct HttpServer::Impl {
         const SearchResult result = searcher->search(r);
         std::string suggestion = result.suggestion;
         if (suggest_apart) {
-            SearchRequest s = options.defaults;
-            s.parse = ParseMode::Syntax;
-            s.query = q;
-            s.k = 0;
-            s.offset = 0;
-            s.facets.clear();
-            s.prf = {};
-            s.like_id.clear();
-            s.snippets = false;
+            SearchRequest s = match_free_request(options.defaults, q);
             s.suggest = true;
             suggestion = searcher->search(s).suggestion;
         }
@@ -438,14 +445,7 @@ struct HttpServer::Impl {
         std::vector<std::string> terms, prefixes;
         if (!text::trim(q).empty()) {
             // The words to mark, analysed as a search would analyse them; no match is needed.
-            SearchRequest s = options.defaults;
-            s.parse = ParseMode::Syntax;
-            s.query = q;
-            s.k = 0;
-            s.offset = 0;
-            s.facets.clear();
-            s.prf = {};
-            s.like_id.clear();
+            SearchRequest s = match_free_request(options.defaults, q);
             s.suggest = false;
             try {
                 const SearchResult r = searcher->search(s);
