@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include "common/error.hpp"
+#include "common/schema.hpp"
 
 namespace revsearch {
 
@@ -48,6 +49,20 @@ unsigned RecordCodec::id() const noexcept {
 unsigned RecordCodec::frame_id(std::string_view stored) noexcept {
     if (stored.empty() || stored.front() == '{') return 0;
     return ZSTD_getDictID_fromFrame(stored.data(), stored.size());
+}
+
+void store_record(Xapian::Document& doc, std::string stored) {
+    if (stored.empty() || stored.front() == '{') {
+        doc.set_data(std::move(stored));
+    } else {
+        doc.add_value(schema::kRecordSlot, std::move(stored));
+    }
+}
+
+std::string stored_record(const Xapian::Document& doc) {
+    std::string data = doc.get_data();
+    // Indexes built before records moved to the value slot keep their frames as the data.
+    return data.empty() ? doc.get_value(schema::kRecordSlot) : data;
 }
 
 void RecordDecoder::add(const std::string& dictionary) {

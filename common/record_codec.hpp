@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include <xapian.h>
+
 /// How stored review records are packed in the database.
 ///
 /// Each document's data is the review as JSON (common/review.hpp). Xapian compresses each
@@ -14,6 +16,13 @@
 /// decode in microseconds. The dictionary lives in the database metadata
 /// (schema::kMetaDictionary); each record is a zstd frame naming its dictionary's id, and a
 /// record that starts with '{' is plain JSON (older indexes, or a build without a dictionary).
+///
+/// Where a record is kept: plain JSON is the document data, where other Xapian tools look for
+/// it. A compressed record goes in value slot schema::kRecordSlot instead. Glass tries zlib on
+/// every document-data entry when it is written, and tries again on every entry a compaction
+/// copies that zlib could not shrink. A zstd frame never shrinks, so as document data each
+/// record paid for two failed deflates: about half of the final compaction's time. Values are
+/// stored as they are, and a compaction copies them as they are.
 namespace revsearch {
 
 class RecordCodec {
@@ -53,6 +62,12 @@ private:
     std::string dictionary_;
     std::unique_ptr<Contexts> contexts_;
 };
+
+/// Puts `stored` (an encode() result) where it belongs in `doc`.
+void store_record(Xapian::Document& doc, std::string stored);
+
+/// The stored form of a document's record, wherever it was put (document data or value slot).
+[[nodiscard]] std::string stored_record(const Xapian::Document& doc);
 
 /// Decodes records made with any of several dictionaries: shards indexed by separate runs
 /// each trained their own, and a search over them meets records of all. Not thread-safe.

@@ -65,6 +65,9 @@ enum Slot : Xapian::valueno {
     kReviewerSlot = 3,  ///< the reviewer's name as displayed (spaces collapsed)
     kCategorySlot = 4,  ///< the category as displayed
     kIdSlot = 5,        ///< the external id: breaks score ties deterministically
+    /// The stored record when it is compressed with the index's dictionary (the document data
+    /// is then empty); see common/record_codec.hpp for why it is not the document data.
+    kRecordSlot = 6,
 };
 
 // Database metadata keys.

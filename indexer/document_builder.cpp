@@ -42,7 +42,7 @@ Xapian::Document DocumentBuilder::build(const Review& r) {
     if (!r.category.empty()) doc.add_value(s::kCategorySlot, text::collapse_spaces(r.category));
     doc.add_value(s::kIdSlot, r.id);
 
-    doc.set_data(codec_.encode(to_stored_json(r)));
+    store_record(doc, codec_.encode(to_stored_json(r)));
     return doc;
 }
 

@@ -688,7 +688,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (!request.ids_only || hit.review.id.empty()) {
             // Only a document without the id slot (not written by revsearch-index) needs its
             // record when only the id is wanted.
-            hit.review = from_stored_json(codec_.decode(it.get_document().get_data()));
+            hit.review = from_stored_json(codec_.decode(stored_record(it.get_document())));
         }
         if (request.snippets && !request.ids_only) {
             hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);
@@ -710,7 +710,7 @@ std::optional<Review> Searcher::fetch(const std::string& id) {
             const std::string term = s::id_term(id);
             Xapian::PostingIterator p = db_.postlist_begin(term);
             if (p == db_.postlist_end(term)) return std::nullopt;
-            return from_stored_json(codec_.decode(db_.get_document(*p).get_data()));
+            return from_stored_json(codec_.decode(stored_record(db_.get_document(*p))));
         } catch (const Xapian::DatabaseModifiedError&) {
             if (attempt >= kMaxReopens) throw IndexError(path_, "kept changing during the fetch");
             db_.reopen();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/schema.hpp"
 
 using revsearch::RecordCodec;
 
@@ -85,4 +86,28 @@ TEST_CASE("a decoder reads records made with any of several shards' dictionaries
     revsearch::RecordDecoder only_first;
     only_first.add(first.dictionary());
     CHECK_THROWS_AS(only_first.decode(second.encode(b)), revsearch::Error);
+}
+
+TEST_CASE("a compressed record is kept in its value slot, a plain one as the document data, and "
+          "both read back from either place",
+          "[common]") {
+    RecordCodec codec(RecordCodec::train(records(500, 1)));
+    const std::string record = records(1, 6).front();
+
+    Xapian::Document packed;
+    revsearch::store_record(packed, codec.encode(record));
+    CHECK(packed.get_data().empty());
+    CHECK(codec.decode(packed.get_value(revsearch::schema::kRecordSlot)) == record);
+    CHECK(codec.decode(revsearch::stored_record(packed)) == record);
+
+    Xapian::Document plain;
+    revsearch::store_record(plain, RecordCodec().encode(record));
+    CHECK(plain.get_data() == record);
+    CHECK(plain.get_value(revsearch::schema::kRecordSlot).empty());
+    CHECK(revsearch::stored_record(plain) == record);
+
+    // Indexes made before the value slot kept compressed frames as the document data.
+    Xapian::Document older;
+    older.set_data(codec.encode(record));
+    CHECK(codec.decode(revsearch::stored_record(older)) == record);
 }

@@ -78,7 +78,8 @@ std::map<std::string, std::string> records(const Xapian::Database& db, bool deco
     std::map<std::string, std::string> out;
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
         const Xapian::Document doc = db.get_document(*it);
-        out[doc.get_value(s::kIdSlot)] = decode ? codec.decode(doc.get_data()) : doc.get_data();
+        const std::string stored = stored_record(doc);
+        out[doc.get_value(s::kIdSlot)] = decode ? codec.decode(stored) : stored;
     }
     return out;
 }
@@ -259,6 +260,15 @@ TEST_CASE("a fresh build compresses stored records with a dictionary it keeps in
         CHECK(stored.front() != '{');
         CHECK(codec.decode(stored) == plain_records.at(id));
     }
+    // Compressed records live in their value slot, plain ones in the document data.
+    for (auto it = packed.postlist_begin(""); it != packed.postlist_end(""); ++it) {
+        CHECK(packed.get_document(*it).get_data().empty());
+    }
+    for (auto it = plain.postlist_begin(""); it != plain.postlist_end(""); ++it) {
+        const Xapian::Document doc = plain.get_document(*it);
+        CHECK(doc.get_data().front() == '{');
+        CHECK(doc.get_value(s::kRecordSlot).empty());
+    }
 
     SECTION("an update of the index uses the same dictionary") {
         const std::string more = dir.write("more.jsonl", varied_reviews(5, "later"));
@@ -266,6 +276,6 @@ TEST_CASE("a fresh build compresses stored records with a dictionary it keeps in
         Xapian::Database updated(dir.file("packed"));
         CHECK(updated.get_metadata(std::string(s::kMetaDictionary)) == dictionary);
         const Xapian::docid id = *updated.postlist_begin(s::id_term("later3"));
-        CHECK(codec.decode(updated.get_document(id).get_data()).find("later3") != std::string::npos);
+        CHECK(codec.decode(stored_record(updated.get_document(id))).find("later3") != std::string::npos);
     }
 }
