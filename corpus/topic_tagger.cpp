@@ -91,6 +91,10 @@ bool TopicTagger::word_matches(const Word& w, const std::string& token) const {
 std::vector<std::string> TopicTagger::match(std::string_view input) const {
     std::vector<Token> tokens;
     analyzer_.tokenize(input, tokens, false);
+    return match(tokens);
+}
+
+std::vector<std::string> TopicTagger::match(const std::vector<Token>& tokens) const {
     std::vector<int> mentions(names_.size(), 0);
     auto try_phrase = [&](const Phrase& phrase, std::size_t at) {
         if (at + phrase.words.size() > tokens.size()) return;
@@ -113,9 +117,14 @@ std::vector<std::string> TopicTagger::match(std::string_view input) const {
 }
 
 void TopicTagger::tag(Review& review) const {
-    for (const std::string& topic : match(review.title + "\n" + review.body)) {
-        review.add_topic(topic);
-    }
+    std::vector<Token> words;
+    analyzer_.tokenize(review.title, words, false);
+    analyzer_.tokenize(review.body, words, false);
+    tag(review, words);
+}
+
+void TopicTagger::tag(Review& review, const std::vector<Token>& words) const {
+    for (const std::string& topic : match(words)) review.add_topic(topic);
 }
 
 }  // namespace revsearch::corpus

@@ -37,9 +37,14 @@ public:
 
     /// The topics whose phrases occur in `text` at least min_mentions times, in lexicon order.
     [[nodiscard]] std::vector<std::string> match(std::string_view text) const;
+    /// As above, on words the analyzer has already made (tokenize() with `stem` false).
+    [[nodiscard]] std::vector<std::string> match(const std::vector<Token>& words) const;
 
     /// Adds the matched topics of title and body to the review, after the ones it already has.
     void tag(Review& review) const;
+    /// As above, given the words of the title followed by those of the body (unstemmed), so a
+    /// caller that needs the words anyway tokenizes only once.
+    void tag(Review& review, const std::vector<Token>& words) const;
 
 private:
     struct Word {

@@ -240,8 +240,14 @@ void Lane::process(LaneItem& item) {
         case LaneItem::Kind::Review: {
             Review& review = item.review;
             const double t0 = thread_cpu_seconds();
-            if (tagger_) tagger_->tag(review);
-            if (settings_.spelling) collect_spelling(review);
+            if (tagger_ || settings_.spelling) {
+                // One pass over the words serves both the topic tagger and the spelling counts.
+                tokens_.clear();
+                builder_.analyzer().tokenize(review.title, tokens_, false);
+                builder_.analyzer().tokenize(review.body, tokens_, false);
+                if (tagger_) tagger_->tag(review, tokens_);
+                if (settings_.spelling) collect_spelling();
+            }
             Xapian::Document doc = builder_.build(review);
             doc.add_boolean_term(file_term_);
             ++counts_.reviews;
@@ -271,12 +277,9 @@ void Lane::process(LaneItem& item) {
     }
 }
 
-/// Counts the review's words (unstemmed, case-folded) for the spelling table. Words of
-/// letters only, 3 to 24 bytes: numbers and fragments make poor suggestions.
-void Lane::collect_spelling(const Review& review) {
-    tokens_.clear();
-    builder_.analyzer().tokenize(review.title, tokens_, false);
-    builder_.analyzer().tokenize(review.body, tokens_, false);
+/// Counts the review's words (tokens_: unstemmed, case-folded) for the spelling table. Words
+/// of letters only, 3 to 24 bytes: numbers and fragments make poor suggestions.
+void Lane::collect_spelling() {
     for (const Token& t : tokens_) {
         if (t.term.size() < 3 || t.term.size() > 24) continue;
         if (!std::all_of(t.term.begin(), t.term.end(), [](char c) {

@@ -169,7 +169,7 @@ public:
 private:
     void run();
     void process(LaneItem& item);
-    void collect_spelling(const Review& review);
+    void collect_spelling();
     void commit(bool final);
 
     const LaneSettings& settings_;
