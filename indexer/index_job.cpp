@@ -1,6 +1,8 @@
 #include "indexer/index_job.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -384,6 +386,9 @@ std::string train_dictionary(const std::vector<corpus::InputFile>& files,
     return RecordCodec::train(sink.samples);
 }
 
+/// Spelling data keeps the words a fresh build counted at least this often.
+constexpr Xapian::termcount kMinSpellingCount = 2;
+
 /// Until every database is compacted, the parts are kept whole, so an interrupted run redoes
 /// the compaction from them (it gives the same result). Then one rename retires them all at
 /// once: a run never sees some parts gone and others left.
@@ -558,6 +563,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     }
     LaneSettings settings;
     settings.commit_at_end = plan.parts_mode();
+    settings.keep_spelling = plan.parts_mode();
     settings.analyzer = analyzer;
     settings.lexicon = options_.tag_topics ? &lexicon : nullptr;
     settings.spelling = options_.spelling;
@@ -733,6 +739,15 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         Xapian::doccount docs = 0;
         for (const std::string& p : all_parts) docs += Xapian::Database(p).get_doccount();
         summary.doc_count = docs;
+        // The lanes' spelling counts, merged, go in once: each word's fragments are written
+        // and compressed one time, not once per lane and again by the compaction.
+        SpellingCounts spelling = lanes.front()->take_spelling();
+        for (std::size_t i = 1; i < lane_count; ++i) {
+            for (const auto& [word, freq] : lanes[i]->spelling()) spelling[word] += freq;
+        }
+        write_spelling_part(plan.work_dir, spelling, kMinSpellingCount);
+        spelling = {};
+        for (const std::string& p : spelling_parts(plan.work_dir)) all_parts.push_back(p);
         summary.seconds = elapsed();
         plan.locks.clear();
         compact_into(all_parts, options_.db_path, final_metadata(merged, summary, ""));
@@ -750,11 +765,36 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
             summary.doc_count += docs[i];
         }
         summary.seconds = elapsed();
+        // Each shard's spelling and compaction are its own: they run side by side, as many at
+        // once as there are threads.
+        std::vector<std::map<std::string, std::string>> metadata;
         for (std::size_t i = 0; i < lane_count; ++i) {
-            const IndexSummary share = lane_share(summary, lanes[i]->counts(), i, docs[i]);
-            plan.locks[i].reset();
-            compact_into(plan.parts[i]->complete_parts(), plan.shard_paths[i],
-                         final_metadata(lanes[i]->sources(), share, ""));
+            metadata.push_back(final_metadata(lanes[i]->sources(),
+                                              lane_share(summary, lanes[i]->counts(), i, docs[i]), ""));
+        }
+        std::atomic<std::size_t> next_shard{0};
+        std::vector<std::exception_ptr> errors(lane_count);
+        auto finish_shards = [&] {
+            for (std::size_t i; (i = next_shard++) < lane_count;) {
+                try {
+                    const std::string dir = PartStore::lane_dir(plan.work_dir, i);
+                    write_spelling_part(dir, lanes[i]->take_spelling(), kMinSpellingCount);
+                    std::vector<std::string> sources = plan.parts[i]->complete_parts();
+                    for (const std::string& p : spelling_parts(dir)) sources.push_back(p);
+                    plan.locks[i].reset();
+                    compact_into(sources, plan.shard_paths[i], metadata[i]);
+                } catch (...) {
+                    errors[i] = std::current_exception();
+                }
+            }
+        };
+        std::vector<std::thread> workers;
+        const std::size_t threads = options_.threads == 0 ? default_threads() : options_.threads;
+        for (std::size_t t = 1; t < std::min(threads, lane_count); ++t) workers.emplace_back(finish_shards);
+        finish_shards();
+        for (std::thread& w : workers) w.join();
+        for (const std::exception_ptr& e : errors) {
+            if (e) std::rethrow_exception(e);
         }
         write_stub_for(lane_count, plan.stub_path);
         summary.compact_seconds = elapsed() - summary.seconds;

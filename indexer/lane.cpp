@@ -171,6 +171,66 @@ std::string PartStore::last_metadata(const std::string& key) const {
     return guard(parts.back(), [&] { return Xapian::Database(parts.back()).get_metadata(key); });
 }
 
+// ---- Spelling parts ----
+
+namespace {
+constexpr std::string_view kSpellingPrefix = "spelling-";
+constexpr std::string_view kMetaSpellingPart = "revsearch:spelling-part";
+}  // namespace
+
+std::vector<std::string> spelling_parts(const std::string& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(kSpellingPrefix, 0) == 0) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> parts;
+    for (const std::string& name : names) {
+        const std::string path = dir + "/" + name;
+        bool complete = false;
+        try {
+            complete = !Xapian::Database(path).get_metadata(std::string(kMetaSpellingPart)).empty();
+        } catch (const Xapian::Error&) {
+        }
+        if (complete) {
+            parts.push_back(path);
+        } else {
+            fs::remove_all(path);
+        }
+    }
+    return parts;
+}
+
+std::string write_spelling_part(const std::string& dir, const SpellingCounts& counts,
+                                Xapian::termcount min_count) {
+    std::vector<std::pair<std::string_view, Xapian::termcount>> kept;
+    for (const auto& [word, freq] : counts) {
+        if (freq >= min_count) kept.emplace_back(word, freq);
+    }
+    if (kept.empty()) return "";
+    // Sorted words let Xapian build each n-gram fragment's word list in order.
+    std::sort(kept.begin(), kept.end());
+    const std::vector<std::string> existing = spelling_parts(dir);
+    std::size_t next = 0;
+    for (const std::string& path : existing) {
+        const std::string name = fs::path(path).filename().string();
+        next = std::max(next, static_cast<std::size_t>(std::stoul(name.substr(kSpellingPrefix.size()))) + 1);
+    }
+    char name[32];
+    std::snprintf(name, sizeof name, "spelling-%04zu", next);
+    const std::string path = dir + "/" + name;
+    guard(path, [&] {
+        Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+        for (const auto& [word, freq] : kept) db.add_spelling(std::string(word), freq);
+        db.set_metadata(std::string(kMetaSpellingPart), std::to_string(kept.size()));
+        db.commit();
+        db.close();
+    });
+    return path;
+}
+
 // ---- Lane ----
 
 Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources)
@@ -296,8 +356,8 @@ void Lane::commit(bool final) {
     metadata[std::string(s::kMetaSources)] = dump_sources(sources_);
     const double t0 = thread_cpu_seconds();
     static const SpellingCounts kNone;
-    const bool hand_over =
-        final || store_.spelling_each_commit() || spelling_.size() > kMaxHeldSpellingWords;
+    const bool hand_over = (final && !settings_.keep_spelling) || store_.spelling_each_commit() ||
+                           spelling_.size() > kMaxHeldSpellingWords;
     store_.commit(metadata, hand_over ? spelling_ : kNone);
     if (hand_over) spelling_.clear();
     counts_.commit_seconds += thread_cpu_seconds() - t0;

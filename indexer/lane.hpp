@@ -97,6 +97,17 @@ private:
     std::string open_path_;
 };
 
+/// The spelling data of a fresh build, kept apart from the parts in databases named
+/// spelling-0000, spelling-0001, ... in `dir` (one per run that had counts to write).
+/// Words counted fewer than `min_count` times are left out: in a corpus they are mostly
+/// typos and stray names, poor "did you mean" suggestions. Returns "" when nothing is kept.
+/// A spelling part is written in one commit, with a marker, so a run that stopped while
+/// writing one leaves nothing that spelling_parts() lists. Throws IndexError.
+std::string write_spelling_part(const std::string& dir, const SpellingCounts& counts,
+                                Xapian::termcount min_count);
+/// The complete spelling parts in `dir`, in order; incomplete ones are removed.
+[[nodiscard]] std::vector<std::string> spelling_parts(const std::string& dir);
+
 /// One unit of work for a lane, in input order.
 struct LaneItem {
     enum class Kind { BeginFile, Review, Reject, EndFile };
@@ -121,6 +132,9 @@ struct LaneSettings {
     /// Make a last commit when the input ends. Off when the caller commits the lane's store
     /// itself afterwards (taking spelling() first), so a run ends in a single commit.
     bool commit_at_end = true;
+    /// Keep the spelling counts out of the last commit, for the caller to take (take_spelling())
+    /// and write once: a fresh build merges its lanes' counts and writes them in one place.
+    bool keep_spelling = false;
     /// Metadata written with every checkpoint (analyzer, schema, run record).
     std::map<std::string, std::string> metadata;
 };
@@ -160,8 +174,10 @@ public:
     /// Final state; valid after finish().
     [[nodiscard]] const LaneCounts& counts() const noexcept { return counts_; }
     [[nodiscard]] const SourceMap& sources() const noexcept { return sources_; }
-    /// Spelling counts not yet handed to the store (only without commit_at_end).
+    /// Spelling counts not yet handed to the store (without commit_at_end, or with
+    /// keep_spelling).
     [[nodiscard]] const SpellingCounts& spelling() const noexcept { return spelling_; }
+    [[nodiscard]] SpellingCounts take_spelling() noexcept { return std::exchange(spelling_, {}); }
 
     /// Notes for the log (repeated ids), taken by the caller's thread.
     [[nodiscard]] std::vector<std::string> take_notes();

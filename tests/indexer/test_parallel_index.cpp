@@ -137,6 +137,43 @@ TEST_CASE("a fresh build with several threads gives the index a one-thread build
     CHECK(db.get_metadata(std::string(s::kMetaAnalyzer)) == da.get_metadata(std::string(s::kMetaAnalyzer)));
 }
 
+TEST_CASE("a fresh build's spelling data keeps the words counted at least twice in the whole "
+          "corpus, across lanes and shards",
+          "[indexer]") {
+    TempDir dir;
+    // Two reviews in different lanes share a rare word; another word occurs once only.
+    std::string a_id = "w-a";
+    std::string b_id = "w-b0";
+    for (int i = 1; shards::shard_for(b_id, 2) == shards::shard_for(a_id, 2); ++i) b_id = "w-b" + std::to_string(i);
+    std::string extra = R"({"id":")" + a_id + R"(","title":"Moss","body":"A field guide to quillwort."})" "\n";
+    extra += R"({"id":")" + b_id + R"(","title":"Ferns","body":"Quillwort and a zephyrine sky."})" "\n";
+    const std::string input = dir.write("reviews.jsonl", varied_reviews(300, "p") + extra);
+
+    IndexOptions o = options(dir.file("db"), {input});
+    o.threads = 2;
+    o.batch_records = 40;
+    run(o);
+    Xapian::Database db(dir.file("db"));
+    CHECK(spelling_frequency(db, "quillwort") == 2);
+    CHECK(spelling_frequency(db, "zephyrine") == 0);
+    CHECK(spelling_frequency(db, "harbor") > 2);
+    CHECK_FALSE(fs::exists(dir.file("db.parts")));
+
+    SECTION("each shard keeps the words its own reviews use at least twice") {
+        IndexOptions sharded = options(dir.file("sharded"), {input});
+        sharded.shards = 2;
+        run(sharded);
+        Xapian::Database all(dir.file("sharded"));
+        CHECK(all.get_doccount() == 302);
+        const auto entries = shards::read_stub(*shards::stub_file(dir.file("sharded")));
+        for (const auto& entry : entries) {
+            Xapian::Database shard(shards::resolve(entry, *shards::stub_file(dir.file("sharded"))));
+            CHECK(spelling_frequency(shard, "quillwort") == 0);  // once in each shard
+            CHECK(spelling_frequency(shard, "harbor") > 2);
+        }
+    }
+}
+
 TEST_CASE("an id repeated across a parallel build's parts keeps only its last record",
           "[indexer]") {
     TempDir dir;
