@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <unordered_set>
 #include <libstemmer.h>
 #include <nlohmann/json.hpp>
 #include <xapian.h>
@@ -40,6 +41,20 @@ public:
 private:
     std::string language_;
     sb_stemmer* stemmer_;
+};
+
+/// Stop words in a hash set. Xapian's SimpleStopper keeps a std::set, so each of the
+/// TermGenerator's calls (one per word of every review) costs a chain of string compares.
+class WordSetStopper final : public Xapian::Stopper {
+public:
+    explicit WordSetStopper(const std::vector<std::string>& words) : words_(words.begin(), words.end()) {}
+    bool operator()(const std::string& word) const override { return words_.count(word) != 0; }
+    std::string get_description() const override {
+        return "WordSetStopper(" + std::to_string(words_.size()) + " words)";
+    }
+
+private:
+    std::unordered_set<std::string> words_;
 };
 
 bool is_apostrophe(unsigned ch) { return ch == '\'' || ch == 0x2019; }
@@ -125,8 +140,7 @@ std::vector<std::string> load_stopwords(const std::string& name_or_path) {
 Analyzer::Analyzer(AnalyzerSettings settings)
     : settings_(std::move(settings)), stemmer_(make_stemmer(settings_.language)) {
     if (!settings_.stopwords.empty()) {
-        stopper_ = std::make_unique<Xapian::SimpleStopper>(settings_.stopwords.begin(),
-                                                           settings_.stopwords.end());
+        stopper_ = std::make_unique<WordSetStopper>(settings_.stopwords);
     }
 }
 

@@ -78,7 +78,7 @@ public:
 private:
     AnalyzerSettings settings_;
     Xapian::Stem stemmer_;
-    std::unique_ptr<Xapian::SimpleStopper> stopper_;
+    std::unique_ptr<Xapian::Stopper> stopper_;
 };
 
 }  // namespace revsearch
