@@ -53,31 +53,55 @@ void DirectStore::commit(const std::map<std::string, std::string>& metadata,
 
 // ---- PartStore ----
 
+namespace {
+
+/// The databases in `dir` named `prefix` and a number, in order, that hold metadata `marker`.
+/// The others were being written when a run stopped, and are removed.
+std::vector<std::string> complete_databases(const std::string& dir, std::string_view prefix,
+                                            std::string_view marker) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) == 0) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> complete;
+    for (const std::string& name : names) {
+        const std::string path = dir + "/" + name;
+        bool ok = false;
+        try {
+            ok = !Xapian::Database(path).get_metadata(std::string(marker)).empty();
+        } catch (const Xapian::Error&) {
+        }
+        if (ok) {
+            complete.push_back(path);
+        } else {
+            fs::remove_all(path);
+        }
+    }
+    return complete;
+}
+
+/// The number after the highest of `paths` (named `prefix` and a number), or 0.
+std::size_t next_number(const std::vector<std::string>& paths, std::string_view prefix) {
+    std::size_t next = 0;
+    for (const std::string& path : paths) {
+        const std::string name = fs::path(path).filename().string();
+        next = std::max(next, static_cast<std::size_t>(std::stoul(name.substr(prefix.size()))) + 1);
+    }
+    return next;
+}
+
+}  // namespace
+
 PartStore::PartStore(std::string dir) : dir_(std::move(dir)) {
     std::error_code ec;
     fs::create_directories(dir_, ec);
     if (ec) throw IndexError(dir_, "cannot create the parts directory: " + ec.message());
     // A part without the checkpoint was being written when a run stopped: its documents are
     // counted by no checkpoint, so they are redone and the part goes.
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(dir_)) {
-        names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    for (const std::string& name : names) {
-        if (name.rfind("part-", 0) != 0) continue;
-        const std::string path = dir_ + "/" + name;
-        bool complete = false;
-        try {
-            complete = !Xapian::Database(path).get_metadata(std::string(s::kMetaSources)).empty();
-        } catch (const Xapian::Error&) {
-        }
-        if (!complete) {
-            fs::remove_all(path);
-            continue;
-        }
-        next_part_ = std::max(next_part_, static_cast<std::size_t>(std::stoul(name.substr(5))) + 1);
-    }
+    next_part_ = next_number(complete_databases(dir_, "part-", s::kMetaSources), "part-");
 }
 
 PartStore::~PartStore() {
@@ -179,28 +203,7 @@ constexpr std::string_view kMetaSpellingPart = "revsearch:spelling-part";
 }  // namespace
 
 std::vector<std::string> spelling_parts(const std::string& dir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.rfind(kSpellingPrefix, 0) == 0) names.push_back(name);
-    }
-    std::sort(names.begin(), names.end());
-    std::vector<std::string> parts;
-    for (const std::string& name : names) {
-        const std::string path = dir + "/" + name;
-        bool complete = false;
-        try {
-            complete = !Xapian::Database(path).get_metadata(std::string(kMetaSpellingPart)).empty();
-        } catch (const Xapian::Error&) {
-        }
-        if (complete) {
-            parts.push_back(path);
-        } else {
-            fs::remove_all(path);
-        }
-    }
-    return parts;
+    return complete_databases(dir, kSpellingPrefix, kMetaSpellingPart);
 }
 
 std::string write_spelling_part(const std::string& dir, const SpellingCounts& counts,
@@ -212,14 +215,8 @@ std::string write_spelling_part(const std::string& dir, const SpellingCounts& co
     if (kept.empty()) return "";
     // Sorted words let Xapian build each n-gram fragment's word list in order.
     std::sort(kept.begin(), kept.end());
-    const std::vector<std::string> existing = spelling_parts(dir);
-    std::size_t next = 0;
-    for (const std::string& path : existing) {
-        const std::string name = fs::path(path).filename().string();
-        next = std::max(next, static_cast<std::size_t>(std::stoul(name.substr(kSpellingPrefix.size()))) + 1);
-    }
     char name[32];
-    std::snprintf(name, sizeof name, "spelling-%04zu", next);
+    std::snprintf(name, sizeof name, "spelling-%04zu", next_number(spelling_parts(dir), kSpellingPrefix));
     const std::string path = dir + "/" + name;
     guard(path, [&] {
         Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
