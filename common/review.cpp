@@ -340,8 +340,15 @@ private:
     const char* const end_;
 };
 
-/// The general decoder: any JSON object, keys of other types ignored.
-Review from_json_tree(const std::string& data) {
+}  // namespace
+
+Review from_stored_json(const std::string& data) {
+    Review r;
+    if (StoredRecordReader(data).read(r)) return r;
+    return from_stored_json_tree(data);
+}
+
+Review from_stored_json_tree(const std::string& data) {
     json j;
     try {
         j = json::parse(data);
@@ -379,14 +386,6 @@ Review from_json_tree(const std::string& data) {
         }
     }
     return r;
-}
-
-}  // namespace
-
-Review from_stored_json(const std::string& data) {
-    Review r;
-    if (StoredRecordReader(data).read(r)) return r;
-    return from_json_tree(data);
 }
 
 }  // namespace revsearch

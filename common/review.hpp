@@ -52,4 +52,9 @@ struct Reject {
 /// Inverse of to_stored_json(). Throws revsearch::Error if `data` is not a stored review.
 [[nodiscard]] Review from_stored_json(const std::string& data);
 
+/// The general decoder from_stored_json() falls back to: any JSON object read through
+/// nlohmann's tree, keys of other types ignored. Slower; the tests hold the one-pass reader
+/// against it. Throws revsearch::Error if `data` is not a JSON object.
+[[nodiscard]] Review from_stored_json_tree(const std::string& data);
+
 }  // namespace revsearch

@@ -165,44 +165,9 @@ TEST_CASE("extra values are looked up by key", "[common]") {
 
 namespace {
 
-/// from_stored_json() as it was before its one-pass reader (issue 5): nlohmann's tree.
-Review reference_decode(const std::string& data) {
-    const auto j = nlohmann::json::parse(data);
-    Review r;
-    auto get = [&](const char* key, std::string& out) {
-        if (auto it = j.find(key); it != j.end() && it->is_string()) out = it->get<std::string>();
-    };
-    get("id", r.id);
-    get("title", r.title);
-    get("reviewer", r.reviewer);
-    get("date", r.date);
-    if (auto it = j.find("rating"); it != j.end() && it->is_number()) r.rating = it->get<double>();
-    if (auto it = j.find("rating_scale"); it != j.end() && it->is_number()) {
-        r.rating_scale = it->get<double>();
-    }
-    if (auto it = j.find("topics"); it != j.end() && it->is_array()) {
-        for (const auto& t : *it) {
-            if (t.is_string()) r.topics.push_back(t.get<std::string>());
-        }
-    }
-    get("category", r.category);
-    get("product", r.product);
-    get("body", r.body);
-    get("source", r.source);
-    get("url", r.url);
-    if (auto it = j.find("extra"); it != j.end() && it->is_array()) {
-        for (const auto& kv : *it) {
-            if (kv.is_array() && kv.size() == 2 && kv[0].is_string() && kv[1].is_string()) {
-                r.extra.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
-            }
-        }
-    }
-    return r;
-}
-
 void check_decodes_as_before(const std::string& data) {
     INFO("stored: " << data);
-    const Review expected = reference_decode(data);
+    const Review expected = from_stored_json_tree(data);
     const Review got = from_stored_json(data);
     check_same(got, expected);
     if (expected.rating && got.rating) {
