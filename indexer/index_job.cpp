@@ -210,7 +210,7 @@ void compact_into(const std::vector<std::string>& parts, const std::string& targ
             for (const std::string& part : parts) sources.add_database(Xapian::Database(part));
             // FULLER packs the B-tree blocks full: the result is read far more than it is
             // updated (a later update splits blocks as needed).
-            sources.compact(tmp, Xapian::DBCOMPACT_MULTIPASS | Xapian::Compactor::FULLER);
+            sources.compact(tmp, Xapian::Compactor::FULLER);
         }
         Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
         for (const auto& [key, value] : metadata) out.set_metadata(key, value);
