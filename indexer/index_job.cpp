@@ -647,6 +647,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         summary.bytes += file.size;
         walked.push_back(&file);
     }
+    for (auto& lane : lanes) lane->end_input();
     for (auto& lane : lanes) lane->finish();
     drain_notes(lanes, log_);
     for (auto& lane : lanes) {

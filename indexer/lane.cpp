@@ -257,9 +257,11 @@ bool Lane::push(LaneItem&& item) {
     return queue_.push(std::move(item), bytes);
 }
 
+void Lane::end_input() { queue_.finish(); }
+
 void Lane::finish() {
     if (!finished_) {
-        queue_.finish();
+        end_input();
         if (thread_.joinable()) thread_.join();
         finished_ = true;
     }

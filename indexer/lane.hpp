@@ -167,8 +167,13 @@ public:
     /// failed (finish() then throws its error).
     bool push(LaneItem&& item);
 
-    /// Processes what is queued, makes a final commit (see commit_at_end), and stops the thread. Rethrows the
-    /// error that stopped the lane, if any.
+    /// No more items will come: the lane works through what is queued, makes its final
+    /// commit (see commit_at_end) and stops, without the caller waiting. Ending every lane's
+    /// input before waiting for any lets their last commits run side by side.
+    void end_input();
+
+    /// end_input(), then waits for the thread to stop. Rethrows the error that stopped the
+    /// lane, if any.
     void finish();
 
     /// Final state; valid after finish().
