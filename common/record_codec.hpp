@@ -37,10 +37,16 @@ public:
     RecordCodec(RecordCodec&&) noexcept;
     RecordCodec& operator=(RecordCodec&&) noexcept;
 
+    /// The dictionary size train() aims at by default: zstd's own default for its trainer.
+    static constexpr std::size_t kDictionaryBytes = 110 * 1024;
+
     /// Trains a dictionary of at most `max_bytes` on sample records. Returns "" when the samples
-    /// are too few or too alike to train on (callers then store plain records).
+    /// are too few or too alike to train on (callers then store plain records). zstd's search
+    /// over trainer parameters runs on `threads` threads; the dictionary is the same for any
+    /// number.
     [[nodiscard]] static std::string train(const std::vector<std::string>& samples,
-                                           std::size_t max_bytes = 110 * 1024);
+                                           std::size_t max_bytes = kDictionaryBytes,
+                                           unsigned threads = 1);
 
     /// The stored form of a record. Not thread-safe (it reuses one compression context): give
     /// each thread its own codec.

@@ -376,14 +376,14 @@ private:
 
 /// A dictionary for stored records, trained on the inputs' first reviews ("" if too few).
 std::string train_dictionary(const std::vector<corpus::InputFile>& files,
-                             const corpus::WalkOptions& walk) {
+                             const corpus::WalkOptions& walk, unsigned threads) {
     SampleSink sink;
     corpus::Walker walker(walk);
     try {
         for (const corpus::InputFile& file : files) walker.walk(file, sink, sink);
     } catch (const SampleSink::Enough&) {
     }
-    return RecordCodec::train(sink.samples);
+    return RecordCodec::train(sink.samples, RecordCodec::kDictionaryBytes, threads);
 }
 
 /// Spelling data keeps the words a fresh build counted at least this often.
@@ -580,7 +580,9 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     // (an index that has plain records keeps them plain).
     settings.dictionary = plan.metadata_any(schema::kMetaDictionary);
     if (settings.dictionary.empty() && options_.compress_records && !has_documents) {
-        settings.dictionary = train_dictionary(files, options_.walk);
+        const auto threads = static_cast<unsigned>(
+            options_.threads == 0 ? default_threads() : options_.threads);
+        settings.dictionary = train_dictionary(files, options_.walk, threads);
     }
     if (!settings.dictionary.empty()) {
         settings.metadata[std::string(schema::kMetaDictionary)] = settings.dictionary;

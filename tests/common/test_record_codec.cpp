@@ -62,6 +62,15 @@ TEST_CASE("stored records compress with a dictionary trained on the corpus and d
     }
 }
 
+TEST_CASE("a dictionary trained on several threads is the one a single thread trains",
+          "[common]") {
+    const std::vector<std::string> samples = records(800, 4);
+    const std::string one = RecordCodec::train(samples, RecordCodec::kDictionaryBytes, 1);
+    REQUIRE_FALSE(one.empty());
+    CHECK(RecordCodec::train(samples, RecordCodec::kDictionaryBytes, 2) == one);
+    CHECK(RecordCodec::train(samples, RecordCodec::kDictionaryBytes, 4) == one);
+}
+
 TEST_CASE("too few samples give no dictionary, and the codec then stores records plainly",
           "[common]") {
     CHECK(RecordCodec::train(records(10, 1)).empty());
