@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <map>
 #include <memory>
@@ -17,6 +18,9 @@ public:
     virtual ~RecordSink() = default;
     virtual void on_review(Review&& review) = 0;
     virtual void on_reject(Reject&& reject) = 0;
+    /// Reading has reached `bytes` into the current file (from time to time, not after every
+    /// record, and only where the file's position can be known): for progress within a file.
+    virtual void on_position(std::uint64_t /*bytes*/) {}
 };
 
 /// Where an input came from.

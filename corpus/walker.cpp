@@ -86,10 +86,14 @@ std::string basename_of(const std::string& path) {
 
 /// Turns reviews over the record limit into rejects, whatever reader produced them, so
 /// --max-record-bytes holds for every format, compressed or not.
+/// Sits between a reader and the caller's sink: rejects records over --max-record-bytes, and
+/// every so many records tells the sink how far into the file reading has got.
 class LimitingSink final : public RecordSink {
 public:
-    LimitingSink(RecordSink& inner, std::size_t max) : inner_(inner), max_(max) {}
+    LimitingSink(RecordSink& inner, std::size_t max, std::istream& file)
+        : inner_(inner), max_(max), file_(file) {}
     void on_review(Review&& r) override {
+        report_position();
         const std::size_t size = r.body.size() + r.title.size() + r.reviewer.size() + r.product.size();
         if (max_ > 0 && size > max_) {
             inner_.on_reject(Reject{r.source,
@@ -100,11 +104,24 @@ public:
         }
         inner_.on_review(std::move(r));
     }
-    void on_reject(Reject&& r) override { inner_.on_reject(std::move(r)); }
+    void on_reject(Reject&& r) override {
+        report_position();
+        inner_.on_reject(std::move(r));
+    }
 
 private:
+    /// Asked once per 256 records: a file stream's position costs a system call. Streams that
+    /// cannot tell (decompressors, archive members) answer -1 and are not reported.
+    void report_position() {
+        if ((++records_ & 255) != 0) return;
+        const std::streamoff at = file_.tellg();
+        if (at >= 0) inner_.on_position(static_cast<std::uint64_t>(at));
+    }
+
     RecordSink& inner_;
     std::size_t max_;
+    std::istream& file_;
+    std::uint64_t records_ = 0;
 };
 
 }  // namespace
@@ -152,7 +169,7 @@ void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t
     context.max_record_bytes = options_.max_record_bytes;
     ChainBuffer chain(std::move(head), raw.rdbuf());
     std::istream in(&chain);
-    LimitingSink limited(sink, options_.max_record_bytes);
+    LimitingSink limited(sink, options_.max_record_bytes, raw);
     try {
         make_reader(format, context)->read(in, info, limited);
     } catch (const CorpusError& e) {

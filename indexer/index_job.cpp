@@ -67,6 +67,7 @@ public:
     void begin_file(const std::string& display, const SourceState& state,
                     const std::vector<std::uint64_t>& skip) {
         skip_ = skip;
+        position_ = 0;
         for (std::size_t i = 0; i < lanes_.size(); ++i) {
             LaneItem item;
             item.kind = LaneItem::Kind::BeginFile;
@@ -133,6 +134,12 @@ public:
         }
     }
 
+    /// Progress within a file: the bytes of the files done so far count once each file ends.
+    void on_position(std::uint64_t bytes) override {
+        position_ = bytes;
+        progress_.update(summary_.read, summary_.bytes + position_);
+    }
+
     [[nodiscard]] bool was_seen(const std::string& id_term) const {
         return seen_.count(id_hash(id_term)) != 0;
     }
@@ -146,7 +153,7 @@ private:
     }
 
     void after_record(std::size_t) {
-        progress_.update(summary_.read, summary_.bytes);
+        progress_.update(summary_.read, summary_.bytes + position_);
         if ((summary_.read & 1023) == 0) drain_notes(lanes_, log_);
     }
 
@@ -161,6 +168,7 @@ private:
     Progress& progress_;
     std::vector<std::uint64_t> skip_;
     std::unordered_set<std::uint64_t> seen_;
+    std::uint64_t position_ = 0;  ///< bytes read of the current file, as last reported
 };
 
 /// Counts files and formats as the walker reports them.

@@ -1041,6 +1041,47 @@ TEST_CASE("the walker reads a JSON lines file plain, gzip- or zstd-compressed al
     CHECK(w.observer.read[0] == std::make_pair(input, Format::Amazon));
 }
 
+TEST_CASE("the walker tells the sink how far into a plain file it has read, as it reads",
+          "[corpus]") {
+    // Records the position reports, with how many reviews had arrived at each.
+    struct PositionSink : CollectingSink {
+        void on_position(std::uint64_t bytes) override {
+            reports.emplace_back(bytes, reviews.size());
+        }
+        std::vector<std::pair<std::uint64_t, std::size_t>> reports;
+    };
+    test::TempDir dir;
+    const std::string path = dir.file("many.jsonl");
+    std::vector<std::uint64_t> ends;  // the byte offset at which each line ends
+    {
+        std::ofstream out(path, std::ios::binary);
+        for (int i = 0; i < 3000; ++i) {
+            out << R"({"id":"m)" << i << R"(","title":"Kettle )" << i
+                << R"(","body":"The garden kettle whistles in winter, a note for every reader."})"
+                << '\n';
+            ends.push_back(static_cast<std::uint64_t>(out.tellp()));
+        }
+    }
+    std::vector<InputProblem> problems;
+    const std::vector<InputFile> files = expand_inputs({path}, problems);
+    REQUIRE(files.size() == 1);
+    Walker walker(WalkOptions{});
+    PositionSink sink;
+    CollectingObserver observer;
+    walker.walk(files[0], sink, observer);
+    REQUIRE(sink.reviews.size() == 3000);
+    REQUIRE(sink.reports.size() >= 10);
+    for (std::size_t i = 0; i < sink.reports.size(); ++i) {
+        const auto [bytes, seen] = sink.reports[i];
+        INFO("report " << i << ": " << bytes << " bytes after " << seen << " reviews");
+        REQUIRE(seen > 0);
+        CHECK(bytes >= ends[seen - 1]);  // never behind what has been read
+        CHECK(bytes <= ends.back());
+        if (i > 0) CHECK(bytes >= sink.reports[i - 1].first);
+    }
+    CHECK(sink.reports.back().first > ends.back() / 2);
+}
+
 TEST_CASE("a truncated .gz gives the records before the damage and a reject", "[corpus]") {
     test::TempDir dir;
     std::string lines;
