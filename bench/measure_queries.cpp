@@ -95,6 +95,7 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
     }
 
     std::vector<double> wall_ms, cpu_ms;
+    std::vector<std::size_t> timed;  // the queries that ran, by their index
     double failed = 0;
     for (std::size_t i = 0; i < queries.size(); ++i) {
         if (!errors[i].empty()) {
@@ -103,6 +104,7 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
         }
         wall_ms.push_back(median(wall[i]));
         cpu_ms.push_back(median(cpu[i]));
+        timed.push_back(i);
     }
     const LatencySummary w = summarize_latencies(wall_ms);
     const LatencySummary c = summarize_latencies(cpu_ms);
@@ -128,6 +130,16 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
         << "metric cpu_p99_ms=" << metric_number(c.p99_ms) << '\n'
         << "metric mean_results=" << metric_number(results / std::max(1.0, n)) << '\n'
         << "metric errors=" << failed << '\n';
+    std::vector<std::size_t> order(wall_ms.size());
+    for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
+    const std::size_t listed = std::min(options.slowest, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(listed), order.end(),
+                      [&](std::size_t a, std::size_t b) { return wall_ms[a] > wall_ms[b]; });
+    for (std::size_t r = 0; r < listed; ++r) {
+        const std::size_t j = order[r];
+        out << "slow " << r + 1 << ": " << metric_number(wall_ms[j]) << " ms ("
+            << metric_number(cpu_ms[j]) << " ms CPU) " << queries[timed[j]].text << '\n';
+    }
     for (std::size_t i = 0; i < errors.size(); ++i) {
         if (!errors[i].empty()) {
             err << "measure-queries: query " << i << ": " << errors[i] << '\n';
@@ -160,7 +172,9 @@ std::optional<MeasureQueriesOptions> parse_measure_queries_args(int argc, const 
         "warmup", po::value(&o.warmup)->default_value(o.warmup), "untimed passes first")(
         "passes", po::value(&o.passes)->default_value(o.passes),
         "timed passes; a query's latency is its median")(
-        "dump", po::value(&o.dump), "write every hit (id, score, snippet) to this file");
+        "dump", po::value(&o.dump), "write every hit (id, score, snippet) to this file")(
+        "slowest", po::value(&o.slowest)->default_value(o.slowest),
+        "also list the N slowest queries, slowest first (the ones that set p99)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -22,13 +22,16 @@ struct MeasureQueriesOptions {
     std::size_t warmup = 1;          ///< untimed passes over every query first
     std::size_t passes = 1;          ///< timed passes; each query's latency is its median pass
     std::string dump;                ///< write every hit (id, score, snippet) here, for diffs
+    std::size_t slowest = 0;         ///< also list this many slowest queries, slowest first
 };
 
 /// Runs the workload and writes a summary and one `metric name=value` line per figure to `out`:
 /// `queries`, `p50_ms`, `p95_ms`, `p99_ms`, `mean_ms`, `qps`, `cpu_p50_ms`, `cpu_p99_ms`,
 /// `mean_results`, `errors`. With `dump`, writes one line per query (`qid TAB # TAB estimated`
 /// and the error, if any) and one per hit (`qid TAB rank TAB id TAB score TAB snippet`, the
-/// score with 17 significant digits, the snippet's marks as `[` and `]`). Returns 0, or 1 when a
+/// score with 17 significant digits, the snippet's marks as `[` and `]`). With `slowest`, lists
+/// that many queries, slowest first, as `slow RANK: WALL ms (CPU ms CPU) QUERY`: the ones that
+/// set p99, to profile one at a time. Returns 0, or 1 when a
 /// query failed. Throws UsageError for bad options, IndexError if the index cannot be opened.
 [[nodiscard]] int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
                                       std::ostream& err);
