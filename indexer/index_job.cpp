@@ -79,6 +79,7 @@ public:
     }
 
     void end_file(const std::string& display) {
+        position_ = 0;  // the caller now counts the whole file in summary_.bytes
         for (std::size_t i = 0; i < lanes_.size(); ++i) {
             LaneItem item;
             item.kind = LaneItem::Kind::EndFile;
