@@ -222,6 +222,10 @@ void compact_into(const std::vector<std::string>& parts, const std::string& targ
             sources.compact(tmp, Xapian::Compactor::FULLER);
         }
         Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
+        // The parts' own bookkeeping (the compactor keeps one part's value of each key).
+        out.set_metadata(std::string(kMetaPartSpelling), "");
+        out.set_metadata(std::string(kMetaSpellingHandedOver), "");
+        out.set_metadata(std::string(kMetaSpellingPart), "");
         for (const auto& [key, value] : metadata) out.set_metadata(key, value);
         out.commit();
         out.close();
@@ -489,7 +493,11 @@ IndexSummary IndexJob::run() {
         }
         for (std::size_t i = 0; i < lanes; ++i) {
             plan.parts.push_back(std::make_unique<PartStore>(PartStore::lane_dir(plan.work_dir, i)));
+            // An interrupted run may have written spelling parts; the lanes count their
+            // parts' words again (saved_spelling()) and the job writes them once.
+            remove_spelling_parts(PartStore::lane_dir(plan.work_dir, i));
         }
+        remove_spelling_parts(plan.work_dir);
     } else if (shard_count == 0) {
         plan.owned_writers.push_back(open_database_writer(db));
         plan.add_writer(*plan.owned_writers.back());
@@ -625,7 +633,9 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
 
     std::vector<std::unique_ptr<Lane>> lanes;
     for (std::size_t i = 0; i < lane_count; ++i) {
-        lanes.push_back(std::make_unique<Lane>(settings, plan.store(i), lane_sources[i]));
+        lanes.push_back(std::make_unique<Lane>(settings, plan.store(i), lane_sources[i],
+                                               plan.parts_mode() ? plan.parts[i]->saved_spelling()
+                                                                 : SpellingCounts{}));
     }
     Router router(lanes, log_, rejects.get(), summary, progress);
     for (const auto& problem : problems) router.report_problem(problem);

@@ -1,10 +1,13 @@
 #include "indexer/lane.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <pthread.h>
 #include <filesystem>
+
+#include <zstd.h>
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
@@ -19,6 +22,52 @@ namespace {
 /// Spelling counts kept by a write-once lane are handed over early past this many words, so
 /// their memory stays bounded whatever the corpus.
 constexpr std::size_t kMaxHeldSpellingWords = 1u << 20;
+
+/// kMetaPartSpelling's form: `word TAB count` lines, zstd-compressed (a frame even when
+/// there are no words, so a part that counted nothing still says so).
+std::string pack_spelling(const SpellingCounts& counts) {
+    std::string lines;
+    for (const auto& [word, freq] : counts) {
+        lines += word;
+        lines += '\t';
+        lines += std::to_string(freq);
+        lines += '\n';
+    }
+    std::string packed(ZSTD_compressBound(lines.size()), '\0');
+    const std::size_t n = ZSTD_compress(packed.data(), packed.size(), lines.data(), lines.size(), 1);
+    if (ZSTD_isError(n)) throw Error(std::string("cannot compress spelling counts: ") + ZSTD_getErrorName(n));
+    packed.resize(n);
+    return packed;
+}
+
+/// Adds what pack_spelling() made to `counts`. Throws IndexError (naming `part`) when it is
+/// damaged.
+void unpack_spelling(const std::string& packed, SpellingCounts& counts, const std::string& part) {
+    if (packed.empty()) return;
+    const unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) {
+        throw IndexError(part, "its saved spelling counts are damaged");
+    }
+    std::string lines(size, '\0');
+    const std::size_t n = ZSTD_decompress(lines.data(), lines.size(), packed.data(), packed.size());
+    if (ZSTD_isError(n) || n != size) throw IndexError(part, "its saved spelling counts are damaged");
+    std::size_t at = 0;
+    while (at < lines.size()) {
+        const std::size_t tab = lines.find('\t', at);
+        const std::size_t end = lines.find('\n', at);
+        if (tab == std::string::npos || end == std::string::npos || tab > end) {
+            throw IndexError(part, "its saved spelling counts are damaged");
+        }
+        Xapian::termcount freq = 0;
+        const char* first = lines.data() + tab + 1;
+        const char* last = lines.data() + end;
+        if (std::from_chars(first, last, freq).ptr != last) {
+            throw IndexError(part, "its saved spelling counts are damaged");
+        }
+        counts[lines.substr(at, tab - at)] += freq;
+        at = end + 1;
+    }
+}
 
 /// CPU time of the calling thread, in seconds.
 double thread_cpu_seconds() {
@@ -189,6 +238,18 @@ std::vector<std::string> PartStore::complete_parts() const {
     return parts;
 }
 
+SpellingCounts PartStore::saved_spelling() const {
+    SpellingCounts counts;
+    for (const std::string& path : complete_parts()) {
+        guard(path, [&] {
+            Xapian::Database part(path);
+            if (!part.get_metadata(std::string(kMetaSpellingHandedOver)).empty()) counts.clear();
+            unpack_spelling(part.get_metadata(std::string(kMetaPartSpelling)), counts, path);
+        });
+    }
+    return counts;
+}
+
 std::string PartStore::last_metadata(const std::string& key) const {
     const auto parts = complete_parts();
     if (parts.empty()) return "";
@@ -199,11 +260,14 @@ std::string PartStore::last_metadata(const std::string& key) const {
 
 namespace {
 constexpr std::string_view kSpellingPrefix = "spelling-";
-constexpr std::string_view kMetaSpellingPart = "revsearch:spelling-part";
 }  // namespace
 
 std::vector<std::string> spelling_parts(const std::string& dir) {
     return complete_databases(dir, kSpellingPrefix, kMetaSpellingPart);
+}
+
+void remove_spelling_parts(const std::string& dir) {
+    for (const std::string& path : spelling_parts(dir)) fs::remove_all(path);
 }
 
 std::string write_spelling_part(const std::string& dir, const SpellingCounts& counts,
@@ -230,12 +294,14 @@ std::string write_spelling_part(const std::string& dir, const SpellingCounts& co
 
 // ---- Lane ----
 
-Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources)
+Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources,
+           SpellingCounts spelling)
     : settings_(settings),
       store_(store),
       sources_(std::move(sources)),
       builder_(settings.analyzer, settings.dictionary),
       queue_(settings.queue_items, settings.queue_bytes) {
+    spelling_ = std::move(spelling);
     if (settings_.lexicon != nullptr) {
         tagger_ = std::make_unique<corpus::TopicTagger>(*settings_.lexicon, builder_.analyzer());
     }
@@ -276,7 +342,11 @@ std::vector<std::string> Lane::take_notes() {
 void Lane::run() {
     try {
         while (std::optional<LaneItem> item = queue_.pop()) process(*item);
-        if (settings_.commit_at_end) commit(true);
+        if (settings_.commit_at_end) {
+            commit(true);
+        } else {
+            fold_spelling();  // the caller commits them (spelling())
+        }
     } catch (...) {
         error_ = std::current_exception();
         queue_.close();  // the reader sees push() fail and stops
@@ -346,8 +416,17 @@ void Lane::collect_spelling() {
             })) {
             continue;
         }
-        ++spelling_[t.term];
+        ++part_spelling_[t.term];
     }
+}
+
+void Lane::fold_spelling() {
+    if (spelling_.empty()) {
+        spelling_.swap(part_spelling_);
+    } else {
+        for (const auto& [word, freq] : part_spelling_) spelling_[word] += freq;
+    }
+    part_spelling_.clear();
 }
 
 void Lane::commit(bool final) {
@@ -356,7 +435,17 @@ void Lane::commit(bool final) {
     const double t0 = thread_cpu_seconds();
     static const SpellingCounts kNone;
     const bool hand_over = (final && !settings_.keep_spelling) || store_.spelling_each_commit() ||
-                           spelling_.size() > kMaxHeldSpellingWords;
+                           spelling_.size() + part_spelling_.size() > kMaxHeldSpellingWords;
+    if (settings_.keep_spelling) {
+        // The part records its own reviews' counts, or that it holds all the lane's so far:
+        // a resumed build then counts what an interrupted one committed (saved_spelling()).
+        if (hand_over) {
+            metadata[std::string(kMetaSpellingHandedOver)] = "1";
+        } else {
+            metadata[std::string(kMetaPartSpelling)] = pack_spelling(part_spelling_);
+        }
+    }
+    fold_spelling();
     store_.commit(metadata, hand_over ? spelling_ : kNone);
     if (hand_over) spelling_.clear();
     counts_.commit_seconds += thread_cpu_seconds() - t0;

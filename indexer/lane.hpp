@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,17 @@ namespace revsearch::indexer {
 
 /// Word counts for the spelling table ("did you mean").
 using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
+
+/// Part metadata: the spelling counts of the part's own reviews (zstd-compressed
+/// `word TAB count` lines). A fresh build writes its spelling data once, at the end; these
+/// let a resumed build count the reviews of the parts an interrupted run committed.
+inline constexpr std::string_view kMetaPartSpelling = "revsearch:part-spelling";
+/// Spelling part metadata: the number of words it holds, written with them, so a spelling
+/// part that has it is complete.
+inline constexpr std::string_view kMetaSpellingPart = "revsearch:spelling-part";
+/// Part metadata, "1": this part's spelling table holds the lane's counts up to and including
+/// this part (a lane hands its counts over early when they grow past a bound).
+inline constexpr std::string_view kMetaSpellingHandedOver = "revsearch:spelling-handed-over";
 
 /// Where one lane's documents go. Used by the lane's thread only.
 class LaneStore {
@@ -79,6 +91,9 @@ public:
 
     /// The complete parts, in order.
     [[nodiscard]] std::vector<std::string> complete_parts() const;
+    /// The spelling counts the complete parts' reviews have that no spelling table holds yet
+    /// (kMetaPartSpelling since the last kMetaSpellingHandedOver). Throws IndexError.
+    [[nodiscard]] SpellingCounts saved_spelling() const;
     /// Metadata `key` of the last complete part ("" when there is none).
     [[nodiscard]] std::string last_metadata(const std::string& key) const;
 
@@ -107,6 +122,9 @@ std::string write_spelling_part(const std::string& dir, const SpellingCounts& co
                                 Xapian::termcount min_count);
 /// The complete spelling parts in `dir`, in order; incomplete ones are removed.
 [[nodiscard]] std::vector<std::string> spelling_parts(const std::string& dir);
+/// Removes the spelling parts in `dir`: a resumed build counts its parts' words again from
+/// their kMetaPartSpelling, and writes them once.
+void remove_spelling_parts(const std::string& dir);
 
 /// One unit of work for a lane, in input order.
 struct LaneItem {
@@ -157,8 +175,10 @@ struct LaneCounts {
 /// its checkpoint every batch. Items are processed in the order they were pushed.
 class Lane {
 public:
-    /// `store` must outlive the lane. `sources` is the lane's last committed checkpoint.
-    Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources);
+    /// `store` must outlive the lane. `sources` is the lane's last committed checkpoint, and
+    /// `spelling` the counts of what it holds that no spelling table has yet.
+    Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources,
+         SpellingCounts spelling = {});
     ~Lane();
     Lane(const Lane&) = delete;
     Lane& operator=(const Lane&) = delete;
@@ -191,6 +211,8 @@ private:
     void run();
     void process(LaneItem& item);
     void collect_spelling();
+    /// Adds the batch's counts (part_spelling_) to spelling_.
+    void fold_spelling();
     void commit(bool final);
 
     const LaneSettings& settings_;
@@ -202,7 +224,8 @@ private:
     LaneCounts counts_;
     SourceState* current_ = nullptr;
     std::string file_term_;
-    SpellingCounts spelling_;
+    SpellingCounts spelling_;       ///< counts of the committed batches not handed over
+    SpellingCounts part_spelling_;  ///< counts of the batch since the last commit
     std::vector<Token> tokens_;
     std::uint64_t pending_records_ = 0;
     std::uint64_t pending_bytes_ = 0;

@@ -69,6 +69,39 @@ void run_and_kill(const std::vector<std::string>& argv, std::chrono::millisecond
     waitpid(pid, &status, 0);
 }
 
+/// Starts the indexer and kills it with SIGKILL as soon as `path` exists. Returns false if
+/// the indexer ended first.
+bool run_and_kill_when(const std::vector<std::string>& argv, const std::string& path) {
+    std::vector<std::string> args = argv;
+    std::vector<char*> c_args;
+    for (auto& a : args) c_args.push_back(a.data());
+    c_args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, c_args[0], &actions, nullptr, c_args.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    while (!std::filesystem::exists(path)) {
+        if (waitpid(pid, &status, WNOHANG) == pid) return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return true;
+}
+
+/// How often the spelling data of the index at `db` counts `word`.
+Xapian::termcount spelling_count(const std::string& db, const std::string& word) {
+    Xapian::Database d(db);
+    for (auto w = d.spellings_begin(); w != d.spellings_end(); ++w) {
+        if (*w == word) return w.get_termfreq();
+    }
+    return 0;
+}
+
 /// Records the checkpoint says are committed, summed over files.
 std::uint64_t committed_records(const Xapian::Database& db) {
     const std::string stored = db.get_metadata(std::string(schema::kMetaSources));
@@ -119,7 +152,7 @@ void check_consistent(const TempDir& dir) {
 /// Kills `argv` at four seeded random moments, checking what each kill left, then runs it to
 /// the end and checks the exact count, that no review is indexed twice, and a query.
 void kill_and_resume(const TempDir& dir, const std::vector<std::string>& argv,
-                     std::uint64_t baseline = 0) {
+                     std::uint64_t baseline = 0, bool fresh = true) {
     std::mt19937 rng(20261127);  // fixed seed: the same moments on every run
     std::uniform_int_distribution<int> delay_ms(30, 700);
     for (int round = 0; round < 4; ++round) {
@@ -129,6 +162,11 @@ void kill_and_resume(const TempDir& dir, const std::vector<std::string>& argv,
         check_consistent(dir);
     }
 
+    // A kill that came after the build had finished leaves an index that the next run updates
+    // in place, and an update adds the words of every review it re-reads to the spelling data
+    // again (Xapian's spelling table is not kept per document).
+    const bool build_unfinished = std::filesystem::exists(dir.file("db.parts")) ||
+                                  !std::filesystem::exists(dir.file("db"));
     const ProcessResult finish = run_process(argv);
     INFO(finish.err);
     CHECK(finish.exit_code == 0);
@@ -147,6 +185,11 @@ void kill_and_resume(const TempDir& dir, const std::vector<std::string>& argv,
         }
     }
     CHECK(once == kFiles * kPerFile);
+    if (fresh && build_unfinished) {
+        // Spelling data counts every review once, however often the build was stopped: each
+        // review has "patience" in its title and its body.
+        CHECK(spelling_count(dir.file("db"), "patience") == 2 * kFiles * kPerFile);
+    }
     // And a query sees them all.
     const ProcessResult q = run_process({query_bin(), "--db", dir.file("db"), "--format", "trec",
                                          "--top", "10000", "patience"});
@@ -172,6 +215,34 @@ TEST_CASE("an indexing run killed at random moments resumes to the exact count",
     SECTION("an update of an existing index commits in place and resumes from its checkpoint") {
         const std::string seed = dir.write("seed/seed.jsonl", jsonl_reviews(kSeedReviews, "seed"));
         REQUIRE(run_index({"--db", dir.file("db"), seed}).exit_code == 0);
-        kill_and_resume(dir, index_command(dir), kSeedReviews);
+        kill_and_resume(dir, index_command(dir), kSeedReviews, false);
     }
+}
+
+TEST_CASE("a fresh build stopped after some parts counts their words once in its spelling data",
+          "[cli][slow]") {
+    TempDir dir;
+    write_corpus(dir);
+    std::vector<std::string> argv = index_command(dir);
+    std::string lane_dir = dir.file("db.parts/lane-000");
+    SECTION("one database built by two threads") { argv.insert(argv.begin() + 1, {"--threads", "2"}); }
+    SECTION("two shards") { argv.insert(argv.begin() + 1, {"--shards", "2"}); }
+    // Stopped twice: once with parts committed, once more after the resumed run committed
+    // more parts (part-0004 opens only once part-0003 is committed).
+    REQUIRE(run_and_kill_when(argv, lane_dir + "/part-0004"));
+    REQUIRE(std::filesystem::exists(dir.file("db.parts")));
+    REQUIRE(run_and_kill_when(argv, lane_dir + "/part-0009"));
+    REQUIRE(std::filesystem::exists(dir.file("db.parts")));
+    const ProcessResult finish = run_process(argv);
+    INFO(finish.err);
+    REQUIRE(finish.exit_code == 0);
+    // Each review has "patience" in its title and its body; "chapter" once.
+    CHECK(spelling_count(dir.file("db"), "patience") == 2 * kFiles * kPerFile);
+    CHECK(spelling_count(dir.file("db"), "chapter") == kFiles * kPerFile);
+    // The parts' bookkeeping stays out of the finished index.
+    const std::string first = std::filesystem::exists(dir.file("db/shard-000"))
+                                  ? dir.file("db/shard-000") : dir.file("db");
+    Xapian::Database db(first);
+    CHECK(db.get_metadata("revsearch:part-spelling").empty());
+    CHECK(db.get_metadata("revsearch:spelling-part").empty());
 }
