@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 #include <thread>
 #include <unordered_set>
@@ -203,6 +204,27 @@ bool is_empty_database(const std::string& path) {
     }
 }
 
+/// The metadata keys of the parts' own bookkeeping, which a compacted database leaves out.
+constexpr std::array<std::string_view, 3> kPartKeys{kMetaPartSpelling, kMetaSpellingHandedOver,
+                                                    kMetaSpellingPart};
+
+/// Leaves kPartKeys out of a compacted database when several parts have them (a key that only
+/// one part has is copied, and compact_into() removes it after).
+class PartCompactor final : public Xapian::Compactor {
+public:
+    std::string resolve_duplicate_metadata(const std::string& key, std::size_t num_tags,
+                                           const std::string tags[]) override {
+        // Xapian 1.4's glass compactor passes the table's own key: the user's key after a
+        // two-byte "\0\xc0" prefix.
+        std::string_view name = key;
+        if (name.size() >= 2 && name[0] == '\0' && name[1] == '\xc0') name.remove_prefix(2);
+        if (std::find(kPartKeys.begin(), kPartKeys.end(), name) != kPartKeys.end()) {
+            return "";  // Xapian: "" leaves the key unset
+        }
+        return num_tags > 0 ? tags[0] : std::string();
+    }
+};
+
 /// Compacts `parts` into a new database at `target` with `metadata`, replacing whatever is
 /// at `target` (a fresh build's empty database, or the result of compacting the same parts
 /// before an interruption). Writes beside the target and renames, so `target` is never half
@@ -219,13 +241,11 @@ void compact_into(const std::vector<std::string>& parts, const std::string& targ
             for (const std::string& part : parts) sources.add_database(Xapian::Database(part));
             // FULLER packs the B-tree blocks full: the result is read far more than it is
             // updated (a later update splits blocks as needed).
-            sources.compact(tmp, Xapian::Compactor::FULLER);
+            PartCompactor compactor;
+            sources.compact(tmp, Xapian::Compactor::FULLER, 0, compactor);
         }
         Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
-        // The parts' own bookkeeping (the compactor keeps one part's value of each key).
-        out.set_metadata(std::string(kMetaPartSpelling), "");
-        out.set_metadata(std::string(kMetaSpellingHandedOver), "");
-        out.set_metadata(std::string(kMetaSpellingPart), "");
+        for (const std::string_view key : kPartKeys) out.set_metadata(std::string(key), "");
         for (const auto& [key, value] : metadata) out.set_metadata(key, value);
         out.commit();
         out.close();
