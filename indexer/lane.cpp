@@ -300,8 +300,8 @@ Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources,
       store_(store),
       sources_(std::move(sources)),
       builder_(settings.analyzer, settings.dictionary),
-      queue_(settings.queue_items, settings.queue_bytes) {
-    spelling_ = std::move(spelling);
+      queue_(settings.queue_items, settings.queue_bytes),
+      spelling_(std::move(spelling)) {
     if (settings_.lexicon != nullptr) {
         tagger_ = std::make_unique<corpus::TopicTagger>(*settings_.lexicon, builder_.analyzer());
     }

@@ -50,8 +50,8 @@ std::vector<std::string> index_command(const TempDir& dir) {
             dir.file("corpus")};
 }
 
-/// Starts the indexer, lets it run for `delay`, then kills it with SIGKILL.
-void run_and_kill(const std::vector<std::string>& argv, std::chrono::milliseconds delay) {
+/// Starts the indexer with its output thrown away. Returns its process id.
+pid_t spawn_quietly(const std::vector<std::string>& argv) {
     std::vector<std::string> args = argv;
     std::vector<char*> c_args;
     for (auto& a : args) c_args.push_back(a.data());
@@ -63,33 +63,33 @@ void run_and_kill(const std::vector<std::string>& argv, std::chrono::millisecond
     pid_t pid = 0;
     REQUIRE(posix_spawn(&pid, c_args[0], &actions, nullptr, c_args.data(), environ) == 0);
     posix_spawn_file_actions_destroy(&actions);
-    std::this_thread::sleep_for(delay);
+    return pid;
+}
+
+/// Kills `pid` with SIGKILL and reaps it.
+void kill_now(pid_t pid) {
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
 }
 
+/// Starts the indexer, lets it run for `delay`, then kills it with SIGKILL.
+void run_and_kill(const std::vector<std::string>& argv, std::chrono::milliseconds delay) {
+    const pid_t pid = spawn_quietly(argv);
+    std::this_thread::sleep_for(delay);
+    kill_now(pid);
+}
+
 /// Starts the indexer and kills it with SIGKILL as soon as `path` exists. Returns false if
 /// the indexer ended first.
 bool run_and_kill_when(const std::vector<std::string>& argv, const std::string& path) {
-    std::vector<std::string> args = argv;
-    std::vector<char*> c_args;
-    for (auto& a : args) c_args.push_back(a.data());
-    c_args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    REQUIRE(posix_spawn(&pid, c_args[0], &actions, nullptr, c_args.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t pid = spawn_quietly(argv);
     int status = 0;
     while (!std::filesystem::exists(path)) {
         if (waitpid(pid, &status, WNOHANG) == pid) return false;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    kill_now(pid);
     return true;
 }
 
