@@ -38,6 +38,9 @@ bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t li
     } catch (const json::parse_error&) {
         reason = "malformed JSON";
         return false;
+    } catch (const json::exception&) {  // a number too large for a double (1E999)
+        reason = "malformed JSON: a number out of range";
+        return false;
     }
     if (!j.is_object()) {
         reason = "not a JSON object";

@@ -81,8 +81,11 @@ bool JsonlReader::parse_line(const std::string& line, const InputInfo& info,
     json obj;
     try {
         obj = json::parse(line);
-    } catch (const json::parse_error& e) {
+    } catch (const json::parse_error&) {
         reason = "malformed JSON";
+        return false;
+    } catch (const json::exception&) {  // a number too large for a double (1E999)
+        reason = "malformed JSON: a number out of range";
         return false;
     }
     if (!obj.is_object()) {

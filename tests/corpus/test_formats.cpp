@@ -200,6 +200,8 @@ TEST_CASE("Amazon lines that cannot be reviews are rejected with the reason and 
         R"({"overall": 5.0, "asin": "B0GOOD", "reviewerID": "AGOOD", "summary": "Fine"})";
     const std::vector<std::pair<std::string, std::string>> cases = {
         {R"({"overall": 5.0, "asin": "B0CUT", "summary": "cut in ha)", "malformed JSON"},
+        {R"({"overall": 5.0, "asin": "B0BIG", "summary": "Far", "unixReviewTime": 1E488844800})",
+         "malformed JSON: a number out of range"},
         {R"([1, 2, 3])", "not a JSON object"},
         {R"({"overall": "five", "asin": "B0X", "summary": "Words"})",
          "wrong type for 'overall': expected number, got string"},

@@ -196,6 +196,13 @@ TEST_CASE("a malformed JSON line is rejected with its file and line", "[corpus]"
     CHECK(reject.raw == R"({"title": "oops", })");
 }
 
+TEST_CASE("a JSON line with a number too large for a double is rejected, not fatal",
+          "[corpus]") {
+    const Reject reject = reject_of(R"({"id": "big", "title": "Far", "rating": 1E488844800})");
+    CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
+    CHECK(reject.reason == "malformed JSON: a number out of range");
+}
+
 TEST_CASE("a JSON line cut in half is rejected with its line number", "[corpus]") {
     const std::string whole =
         R"({"id": "cut", "title": "Half", "body": "This line stops in the mid)";
