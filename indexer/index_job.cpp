@@ -357,7 +357,9 @@ struct WritePlan {
 
 namespace {
 
-std::size_t default_threads() {
+/// The threads a job uses: --threads, or one per core when it is 0.
+std::size_t thread_count(const IndexOptions& options) {
+    if (options.threads != 0) return options.threads;
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : n;
 }
@@ -436,7 +438,7 @@ void discard_parts(const std::string& work_dir) {
 
 IndexSummary IndexJob::run() {
     const std::string& db = options_.db_path;
-    const std::size_t threads = options_.threads == 0 ? default_threads() : options_.threads;
+    const std::size_t threads = thread_count(options_);
     WritePlan plan;
     plan.work_dir = db + ".parts";
     fs::remove_all(plan.work_dir + ".retired");  // a finished build stopped while tidying up
@@ -617,9 +619,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     // (an index that has plain records keeps them plain).
     settings.dictionary = plan.metadata_any(schema::kMetaDictionary);
     if (settings.dictionary.empty() && options_.compress_records && !has_documents) {
-        const auto threads = static_cast<unsigned>(
-            options_.threads == 0 ? default_threads() : options_.threads);
-        settings.dictionary = train_dictionary(files, options_.walk, threads);
+        settings.dictionary =
+            train_dictionary(files, options_.walk, static_cast<unsigned>(thread_count(options_)));
     }
     if (!settings.dictionary.empty()) {
         settings.metadata[std::string(schema::kMetaDictionary)] = settings.dictionary;
@@ -831,7 +832,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
             }
         };
         std::vector<std::thread> workers;
-        const std::size_t threads = options_.threads == 0 ? default_threads() : options_.threads;
+        const std::size_t threads = thread_count(options_);
         for (std::size_t t = 1; t < std::min(threads, lane_count); ++t) workers.emplace_back(finish_shards);
         finish_shards();
         for (std::thread& w : workers) w.join();
