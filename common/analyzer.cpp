@@ -83,6 +83,7 @@ std::string AnalyzerSettings::to_json() const {
     nlohmann::json j = {{"language", language},
                         {"stopwords_name", stopwords_name},
                         {"stopwords", stopwords},
+                        {"positions", packed_positions ? "packed" : "xapian"},
                         {"schema", schema::kSchemaVersion}};
     return j.dump();
 }
@@ -94,6 +95,11 @@ AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
         s.language = j.at("language").get<std::string>();
         s.stopwords_name = j.value("stopwords_name", std::string());
         s.stopwords = j.value("stopwords", std::vector<std::string>());
+        const std::string positions = j.value("positions", std::string("xapian"));
+        if (positions != "packed" && positions != "xapian") {
+            throw Error("unknown position layout '" + positions + "' in the index's analyzer settings");
+        }
+        s.packed_positions = positions == "packed";
         return s;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("malformed analyzer settings in the index: ") + e.what());
@@ -102,7 +108,10 @@ AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
 
 AnalyzerSettings AnalyzerSettings::from_database(const Xapian::Database& db) {
     const std::string stored = db.get_metadata(std::string(schema::kMetaAnalyzer));
-    return stored.empty() ? AnalyzerSettings{} : from_json(stored);
+    if (!stored.empty()) return from_json(stored);
+    AnalyzerSettings defaults;
+    defaults.packed_positions = false;  // not built by revsearch: Xapian's own positions
+    return defaults;
 }
 
 std::vector<std::string> available_languages() {

@@ -17,13 +17,17 @@ struct AnalyzerSettings {
     std::string language = "english";      ///< a libstemmer algorithm, or "none"
     std::string stopwords_name;            ///< "" (none), "english", or the file it came from
     std::vector<std::string> stopwords;    ///< the resolved list, lower case
+    /// Word positions packed into a value per document (common/packed_positions.hpp) rather
+    /// than in Xapian's position table. New indexes pack them; an index whose settings do not
+    /// say so (older revsearch, or another tool) has Xapian's.
+    bool packed_positions = true;
 
     /// Serialises for the database metadata.
     [[nodiscard]] std::string to_json() const;
     /// Inverse of to_json(). Throws revsearch::Error on malformed input.
     [[nodiscard]] static AnalyzerSettings from_json(const std::string& json);
     /// The settings an index was built with. An index that has none recorded (not built by
-    /// revsearch) gets the defaults. Throws Xapian::Error if the database cannot be read.
+    /// revsearch) gets the defaults, with Xapian's own positions. Throws Xapian::Error if the database cannot be read.
     [[nodiscard]] static AnalyzerSettings from_database(const Xapian::Database& db);
 
     bool operator==(const AnalyzerSettings&) const = default;

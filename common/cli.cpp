@@ -38,7 +38,10 @@ void AnalyzerOptions::add_to(po::options_description& desc) {
     desc.add_options()("language", po::value(&language)->default_value(language),
                        "stemming language: any libstemmer language, or none")(
         "stopwords", po::value(&stopwords)->default_value(stopwords),
-        "stop words to leave out: english (revsearch's list), none, or a file of words");
+        "stop words to leave out: english (revsearch's list), none, or a file of words")(
+        "positions", po::value(&positions)->default_value(positions),
+        "where word positions go: packed (one value per review: a smaller index, built faster) "
+        "or xapian (Xapian's position table, needed for phrase search through xapian-tcpsrv)");
 }
 
 AnalyzerSettings AnalyzerOptions::settings() const {
@@ -47,6 +50,10 @@ AnalyzerSettings AnalyzerOptions::settings() const {
     (void)make_stemmer(language);  // validates the language now, as a usage error
     s.stopwords_name = stopwords == "none" ? "" : stopwords;
     s.stopwords = load_stopwords(s.stopwords_name);
+    if (positions != "packed" && positions != "xapian") {
+        throw UsageError("--positions takes packed or xapian, not '" + positions + "'");
+    }
+    s.packed_positions = positions == "packed";
     return s;
 }
 

@@ -23,6 +23,9 @@ struct AnalyzerOptions {
     /// "none", "english" or a file. English by default: it raised MAP on all three judged
     /// collections (docs/EVALUATION.md) and drops the most frequent postings.
     std::string stopwords = "english";
+    /// "packed" (one value per document) or "xapian" (Xapian's position table, which
+    /// xapian-tcpsrv and Xapian's own tools can search by phrase).
+    std::string positions = "packed";
     void add_to(boost::program_options::options_description& desc);
     /// Resolves the stop-word list. Throws UsageError for an unknown language or a missing file.
     [[nodiscard]] AnalyzerSettings settings() const;

@@ -68,6 +68,9 @@ enum Slot : Xapian::valueno {
     /// The stored record when it is compressed with the index's dictionary (the document data
     /// is then empty); see common/record_codec.hpp for why it is not the document data.
     kRecordSlot = 6,
+    /// The document's word positions, when the index packs them (common/packed_positions.hpp)
+    /// instead of writing Xapian's position table.
+    kPositionsSlot = 7,
 };
 
 // Database metadata keys.

@@ -132,7 +132,8 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     options.spelling = vm.count("no-spelling") == 0;
     options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));  // 0: the default
     options.analyzer = analyzer.settings();
-    options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted();
+    options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted() ||
+                                !vm["positions"].defaulted();
     return options;
 }
 

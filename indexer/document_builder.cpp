@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "common/date.hpp"
+#include "common/packed_positions.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
 
@@ -18,13 +19,22 @@ DocumentBuilder::DocumentBuilder(const AnalyzerSettings& settings, const std::st
 Xapian::Document DocumentBuilder::build(const Review& r) {
     assert(!r.id.empty());
     Xapian::Document doc;
-    generator_.set_document(doc);
+    // With packed positions the generator writes into a scratch document, whose terms are
+    // then copied without their positions, which go into one value instead.
+    const bool packed = analyzer_.settings().packed_positions;
+    Xapian::Document scratch;
+    generator_.set_document(packed ? scratch : doc);
 
     // Free text. Each field has its own prefix, so positions never collide across fields.
     generator_.index_text(r.body, 1, std::string(s::kBodyPrefix));
     generator_.index_text(r.title, 1, std::string(s::kTitlePrefix));
     if (!r.reviewer.empty()) generator_.index_text(r.reviewer, 1, std::string(s::kReviewerPrefix));
     if (!r.product.empty()) generator_.index_text(r.product, 1, std::string(s::kProductPrefix));
+    if (packed) {
+        if (std::string words = positions::pack(scratch, doc); !words.empty()) {
+            doc.add_value(s::kPositionsSlot, std::move(words));
+        }
+    }
 
     // Boolean filters.
     doc.add_boolean_term(s::id_term(r.id));

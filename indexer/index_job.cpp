@@ -577,8 +577,9 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
             analyzer = existing;
         } else if (has_documents) {
             throw UsageError("the index at " + options_.db_path + " was built with language '" +
-                             existing.language + "' and stop words '" + existing.stopwords_name +
-                             "'; index into a new --db to change the analyzer");
+                             existing.language + "', stop words '" + existing.stopwords_name +
+                             "' and " + (existing.packed_positions ? "packed" : "xapian") +
+                             " positions; index into a new --db to change the analyzer");
         }
     }
 

@@ -6,6 +6,7 @@
 #include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/schema.hpp"
+#include "query/phrase_source.hpp"
 
 namespace revsearch::query {
 
@@ -229,9 +230,18 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     auto* dates = date_processors_.count(&parser) ? date_processors_.at(&parser) : nullptr;
     if (dates != nullptr) dates->error.clear();
     try {
-        if (mode == ParseMode::Plain) return parser.parse_query(plain_words(text), extra_flags);
-        Xapian::Query q = parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
+        Xapian::Query q = mode == ParseMode::Plain
+                              ? parser.parse_query(plain_words(text), extra_flags)
+                              : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
         if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
+        if (!analyzer_.settings().packed_positions) return q;
+        unsigned phrases = 0;
+        q = rewrite_positional(q, phrases);
+        if (phrases > 0 && remote_shards_) {
+            throw UsageError("phrase and NEAR searches cannot run on remote shards of an index with "
+                             "packed positions (xapian-tcpsrv lacks revsearch's phrase matcher); "
+                             "build the shards with --positions xapian, or search local shards");
+        }
         return q;
     } catch (const Xapian::QueryParserError& e) {
         if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);

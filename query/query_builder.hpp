@@ -46,6 +46,11 @@ public:
     /// three bytes, and in neither the body nor the titles of the index.
     [[nodiscard]] bool is_unknown_word(std::string_view text, const Token& word) const;
 
+    /// Says whether some shard is remote. xapian-tcpsrv cannot run the phrase matcher of an
+    /// index with packed positions, so parse() then refuses phrase and NEAR searches with a
+    /// UsageError instead of letting them match nothing.
+    void set_remote_shards(bool on) noexcept { remote_shards_ = on; }
+
     /// Points the builder (wildcards, spelling, unknown words) at another handle, e.g. after a
     /// sharded Searcher reopened without a failed shard.
     void set_database(const Xapian::Database& db);
@@ -62,6 +67,7 @@ private:
     mutable std::map<const Xapian::QueryParser*, PartialDateRangeProcessor*> date_processors_;
     Xapian::QueryParser parser_;
     bool default_and_ = false;
+    bool remote_shards_ = false;
 };
 
 /// The prefix that scoring parses give to disabled fields: no indexed term starts with it.

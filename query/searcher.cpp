@@ -164,7 +164,9 @@ Searcher::Searcher(const std::string& path, OpenOptions options)
       db_(open_all()),
       analyzer_(shard_analyzer()),
       builder_(analyzer_, db_),
-      codec_(record_decoder()) {}
+      codec_(record_decoder()) {
+    builder_.set_remote_shards(has_remote());
+}
 
 RecordDecoder Searcher::record_decoder() const {
     RecordDecoder decoder;

@@ -11,6 +11,7 @@
 
 #include "common/analyzer.hpp"
 #include "common/error.hpp"
+#include "common/packed_positions.hpp"
 #include "common/review.hpp"
 #include "common/schema.hpp"
 
@@ -20,13 +21,19 @@ namespace s = revsearch::schema;
 
 namespace {
 
-/// Every term of a document with its positions (empty for boolean terms).
+/// Every term of a document with its positions (empty for boolean terms): Xapian's own, or
+/// those packed into the document's value when it has one.
 std::map<std::string, std::vector<Xapian::termpos>> terms_of(const Xapian::Document& doc) {
+    const auto packed = positions::unpack(doc);
     std::map<std::string, std::vector<Xapian::termpos>> terms;
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
         std::vector<Xapian::termpos>& positions = terms[*t];
         for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
             positions.push_back(*p);
+        }
+        if (const auto it = packed.find(*t); it != packed.end()) {
+            REQUIRE(positions.empty());  // never both
+            positions = it->second;
         }
     }
     return terms;
@@ -66,7 +73,10 @@ Review sample_review() {
 }  // namespace
 
 TEST_CASE("a built document holds the schema's text terms with positions", "[indexer]") {
-    DocumentBuilder builder{AnalyzerSettings{}};
+    AnalyzerSettings settings;
+    settings.packed_positions = GENERATE(true, false);
+    INFO((settings.packed_positions ? "packed positions" : "Xapian's positions"));
+    DocumentBuilder builder{settings};
     const Xapian::Document doc = builder.build(sample_review());
     const auto terms = terms_of(doc);
 
@@ -110,6 +120,37 @@ TEST_CASE("a built document holds the schema's text terms with positions", "[ind
         REQUIRE(t.count("self") == 1);
         REQUIRE(t.count("compass") == 1);
         CHECK(t.at("compass")[0] == t.at("self")[0] + 1);
+    }
+}
+
+TEST_CASE("positions go either into one packed value or into Xapian's position lists", "[indexer]") {
+    AnalyzerSettings settings;
+    auto xapian_positions = [](const Xapian::Document& doc) {
+        Xapian::termcount n = 0;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) n += t.positionlist_count();
+        return n;
+    };
+    SECTION("a packed document has no position lists, and its value holds every word") {
+        const Xapian::Document doc = DocumentBuilder{settings}.build(sample_review());
+        CHECK(xapian_positions(doc) == 0);
+        REQUIRE_FALSE(doc.get_value(s::kPositionsSlot).empty());
+        // Body 6 words, title 4, reviewer 2, product 2.
+        std::size_t words = 0;
+        for (const auto& [term, where] : positions::unpack(doc)) words += where.size();
+        CHECK(words == 14);
+    }
+    SECTION("with Xapian's positions the document has position lists and no packed value") {
+        settings.packed_positions = false;
+        const Xapian::Document doc = DocumentBuilder{settings}.build(sample_review());
+        CHECK(xapian_positions(doc) == 14);
+        CHECK(doc.get_value(s::kPositionsSlot).empty());
+    }
+    SECTION("a review without any words has no packed value") {
+        Review r;
+        r.id = "empty";
+        const Xapian::Document doc = DocumentBuilder{settings}.build(r);
+        CHECK(doc.get_value(s::kPositionsSlot).empty());
+        CHECK(positions::unpack(doc).empty());
     }
 }
 

@@ -288,13 +288,16 @@ const EqualityCorpus& equality_corpus() {
         const std::string generated = c->dir.write("generated.jsonl", jsonl_reviews(400, "gen-"));
         const std::vector<std::string> inputs{(source_dir() / "corpus" / "samples").string(), generated};
         c->single = c->dir.file("single.db");
+        // Xapian's positions: xapian-tcpsrv can search phrases only in its position table.
+        const std::vector<std::string> positions{"--positions", "xapian"};
         std::vector<std::string> args{"--db", c->single};
+        args.insert(args.end(), positions.begin(), positions.end());
         args.insert(args.end(), inputs.begin(), inputs.end());
         const ProcessResult r = run_index(args);
         INFO("revsearch-index stderr:\n" << r.err);
         REQUIRE(r.exit_code == 0);
         c->sharded = c->dir.file("sharded.db");
-        index_sharded(c->sharded, inputs, 3);
+        index_sharded(c->sharded, inputs, 3, positions);
         return c;
     }();
     return *corpus;

@@ -273,6 +273,27 @@ TEST_CASE("remote shards refuse what xapian-tcpsrv cannot do and warn about what
         CHECK_THAT(r.err, Catch::Contains("bm25std cannot run on remote shards"));
         CHECK_THAT(r.err, Catch::Contains(remote.servers[0]->address()));
     }
+    SECTION("a phrase on remote shards of an index with packed positions is a usage error "
+            "(exit 2) saying how to build them; other queries run") {
+        const std::string packed = remote.dir.file("packed.db");
+        index_sharded(packed, {(source_dir() / "corpus" / "samples").string()}, 2);
+        std::vector<std::unique_ptr<TcpServer>> servers;
+        std::string stub;
+        for (const std::string& shard : shard_paths(packed)) {
+            servers.push_back(std::make_unique<TcpServer>(*tcpsrv, shard));
+            stub += "remote " + servers.back()->address() + "\n";
+        }
+        const std::string stub_path = remote.dir.write("packed.stub", stub);
+        for (const char* text : {"\"compassion fatigue\"", "self-compassion", "kind NEAR self"}) {
+            const ProcessResult r = query_cli({"--db", stub_path, text});
+            INFO(text);
+            CHECK(r.exit_code == 2);
+            CHECK_THAT(r.err, Catch::Contains("--positions xapian"));
+        }
+        const ProcessResult words = query_cli({"--db", stub_path, "--format", "trec", "compassion"});
+        CHECK(words.exit_code == 0);
+        CHECK_FALSE(words.out.empty());
+    }
     SECTION("Xapian's own weighting schemes run on remote shards") {
         const ProcessResult r = query_cli({"--db", remote.stub, "--weighting", "lm", "--format", "trec", "patience"});
         CHECK(r.exit_code == 0);

@@ -1,0 +1,178 @@
+#include "common/packed_positions.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/schema.hpp"
+
+namespace revsearch::positions {
+
+namespace s = revsearch::schema;
+
+namespace {
+
+// Layout: one byte giving the width w (1, 2 or 3) of every word number; the number of
+// positional terms as a base-128 varint; then one little-endian w-byte word number per
+// position, from position 1 to the last position used.
+
+void put_varint(std::string& out, std::uint32_t v) {
+    while (v >= 0x80) {
+        out += static_cast<char>((v & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out += static_cast<char>(v);
+}
+
+bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+
+}  // namespace
+
+bool is_positional_term(std::string_view term) {
+    if (term.empty()) return false;
+    if (!is_upper(static_cast<unsigned char>(term[0]))) return true;  // unprefixed: the body
+    for (const s::Field& field : s::kFields) {
+        if (field.kind != s::FieldKind::Text || field.prefix.empty()) continue;
+        // Xapian's convention: a prefix is followed by a character that is not a capital
+        // letter (or by ':'), so "XP..." is never read as "X" + "P...".
+        if (term.size() > field.prefix.size() && term.compare(0, field.prefix.size(), field.prefix) == 0 &&
+            !is_upper(static_cast<unsigned char>(term[field.prefix.size()]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string pack(const Xapian::Document& source, Xapian::Document& target) {
+    std::vector<std::uint32_t> numbers;  // numbers[p - 1]: the word at position p
+    std::uint32_t rank = 0;
+    for (auto t = source.termlist_begin(); t != source.termlist_end(); ++t) {
+        const std::string term = *t;
+        target.add_term(term, t.get_wdf());
+        const bool positional = is_positional_term(term);
+        if (positional) ++rank;
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
+            if (!positional) throw Error("term '" + term + "' has positions but is not free text");
+            const Xapian::termpos pos = *p;
+            if (pos == 0) throw Error("term '" + term + "' has position 0");
+            if (pos > numbers.size()) numbers.resize(std::max<std::size_t>(pos, numbers.size() * 2), 0);
+            if (numbers[pos - 1] != 0) throw Error("two terms at position " + std::to_string(pos));
+            numbers[pos - 1] = rank;
+        }
+    }
+    while (!numbers.empty() && numbers.back() == 0) numbers.pop_back();
+    if (numbers.empty()) return {};
+    const unsigned width = rank < 0xff ? 1 : rank < 0xffff ? 2 : 3;
+    if (rank >= 0xffffff) throw Error("a document with more than 16 million distinct words");
+    std::string out;
+    out.reserve(6 + numbers.size() * width);
+    out += static_cast<char>(width);
+    put_varint(out, rank);
+    for (std::uint32_t n : numbers) {
+        for (unsigned b = 0; b < width; ++b) out += static_cast<char>((n >> (8 * b)) & 0xff);
+    }
+    return out;
+}
+
+std::map<std::string, std::vector<Xapian::termpos>> unpack(const Xapian::Document& doc) {
+    std::vector<std::string> by_rank;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        if (is_positional_term(*t)) by_rank.push_back(*t);
+    }
+    const std::string packed = doc.get_value(s::kPositionsSlot);
+    const PackedDocument words(packed);
+    if (!packed.empty() && words.term_count() != by_rank.size()) {
+        throw Error("packed positions name " + std::to_string(words.term_count()) + " words, the term list " +
+                    std::to_string(by_rank.size()));
+    }
+    std::map<std::string, std::vector<Xapian::termpos>> out;
+    for (std::size_t i = 0; i < words.length(); ++i) {
+        const std::uint32_t n = words.at(i);
+        if (n == 0) continue;
+        if (n > by_rank.size()) throw Error("packed positions name word " + std::to_string(n) + " of " +
+                                            std::to_string(by_rank.size()));
+        out[by_rank[n - 1]].push_back(static_cast<Xapian::termpos>(i + 1));
+    }
+    return out;
+}
+
+PackedDocument::PackedDocument(std::string_view packed) {
+    if (packed.empty()) return;
+    width_ = static_cast<unsigned char>(packed[0]);
+    if (width_ < 1 || width_ > 3) throw Error("malformed packed positions (width " + std::to_string(width_) + ")");
+    std::size_t i = 1;
+    unsigned shift = 0;
+    for (;; shift += 7) {
+        if (i >= packed.size() || shift > 28) throw Error("malformed packed positions (term count)");
+        const auto byte = static_cast<unsigned char>(packed[i++]);
+        term_count_ |= static_cast<std::uint32_t>(byte & 0x7f) << shift;
+        if ((byte & 0x80) == 0) break;
+    }
+    if ((packed.size() - i) % width_ != 0) throw Error("malformed packed positions (length)");
+    codes_ = reinterpret_cast<const unsigned char*>(packed.data() + i);
+    length_ = (packed.size() - i) / width_;
+}
+
+std::uint32_t PackedDocument::at(std::size_t i) const noexcept {
+    const unsigned char* c = codes_ + i * width_;
+    std::uint32_t n = c[0];
+    if (width_ > 1) n |= static_cast<std::uint32_t>(c[1]) << 8;
+    if (width_ > 2) n |= static_cast<std::uint32_t>(c[2]) << 16;
+    return n;
+}
+
+bool PackedDocument::in_slot(std::size_t i, const std::vector<std::uint32_t>& slot) const noexcept {
+    const std::uint32_t n = at(i);
+    return n != 0 && std::find(slot.begin(), slot.end(), n) != slot.end();
+}
+
+bool PackedDocument::matches(const std::vector<std::vector<std::uint32_t>>& slots, unsigned window,
+                             bool ordered) const {
+    if (slots.empty()) return false;
+    for (const auto& slot : slots) {
+        if (slot.empty()) return false;
+    }
+    const std::size_t n = slots.size();
+    if (window < n) window = static_cast<unsigned>(n);
+    if (ordered) {
+        // The earliest position for each next slot is never worse than a later one, so a
+        // greedy scan from each start finds a match whenever one starts there.
+        for (std::size_t start = 0; start < length_; ++start) {
+            if (!in_slot(start, slots[0])) continue;
+            const std::size_t limit = std::min<std::size_t>(length_, start + window);
+            std::size_t at_pos = start;
+            std::size_t s = 1;
+            for (; s < n; ++s) {
+                std::size_t j = at_pos + 1;
+                while (j < limit && !in_slot(j, slots[s])) ++j;
+                if (j >= limit) break;
+                at_pos = j;
+            }
+            if (s == n) return true;
+        }
+        return false;
+    }
+    // NEAR: some window starting at a word holds a distinct position for every slot. Slots
+    // may share words ("(tea OR rain) NEAR rain"), so positions are assigned by backtracking.
+    std::vector<std::size_t> used;
+    for (std::size_t start = 0; start < length_; ++start) {
+        if (at(start) == 0) continue;
+        const std::size_t limit = std::min<std::size_t>(length_, start + window);
+        used.clear();
+        if (assign(slots, 0, start, limit, used)) return true;
+    }
+    return false;
+}
+
+bool PackedDocument::assign(const std::vector<std::vector<std::uint32_t>>& slots, std::size_t s,
+                            std::size_t begin, std::size_t end, std::vector<std::size_t>& used) const {
+    if (s == slots.size()) return true;
+    for (std::size_t j = begin; j < end; ++j) {
+        if (!in_slot(j, slots[s]) || std::find(used.begin(), used.end(), j) != used.end()) continue;
+        used.push_back(j);
+        if (assign(slots, s + 1, begin, end, used)) return true;
+        used.pop_back();
+    }
+    return false;
+}
+
+}  // namespace revsearch::positions

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+/// Word positions packed into one value per document, instead of Xapian's position table.
+///
+/// Glass keeps one B-tree entry per (term, document) pair for positions. A review has about a
+/// hundred distinct words, most of them once, so the entry's key (the term and the docid) and
+/// its item header cost several times the one or two bytes of interpolative-coded positions
+/// they carry. On the 1M-review benchmark corpus the position table was 1,569 MB, half of the
+/// index, and writing it was the largest single cost of a build.
+///
+/// A packed document stores its positions as the sequence of its words instead: position p of
+/// the document holds a small number naming the word there, namely the word's rank among the
+/// document's positional terms in byte order (the order of its term list), or 0 where no word
+/// is (a stop word was left out, or a field ended). That is one byte per word for a review with
+/// fewer than 255 distinct words. Phrase and NEAR searches read the value and the document's
+/// term list, which names the words (query/phrase_source.hpp).
+///
+/// The positional terms of a document are its free-text terms (schema::FieldKind::Text), and
+/// only those: boolean terms may come and go without renumbering the words.
+namespace revsearch::positions {
+
+/// True when `term` belongs to a free-text field of the schema (body, title, reviewer words,
+/// product), whose terms carry positions.
+[[nodiscard]] bool is_positional_term(std::string_view term);
+
+/// Copies every term of `source` into `target` with its wdf but without positions, and
+/// returns the packed positions of `source`'s positional terms ("" when it has none).
+/// Throws Error if two terms share a position or a term outside the free-text fields has
+/// positions, neither of which revsearch's analyzer produces.
+[[nodiscard]] std::string pack(const Xapian::Document& source, Xapian::Document& target);
+
+/// The positions of every positional term of `doc`, read back from its packed value (slot
+/// schema::kPositionsSlot); terms without any position are left out. For tools and tests
+/// that want Xapian's view of a document. Throws Error if the value is malformed or names a
+/// word the document's term list does not have.
+[[nodiscard]] std::map<std::string, std::vector<Xapian::termpos>> unpack(const Xapian::Document& doc);
+
+/// One unpacked document, ready to be matched against phrases.
+class PackedDocument {
+public:
+    /// `packed` is what pack() returned. Throws Error if it is malformed.
+    explicit PackedDocument(std::string_view packed);
+
+    /// The number of positional terms the document had when it was packed.
+    [[nodiscard]] std::uint32_t term_count() const noexcept { return term_count_; }
+
+    /// The word number at 0-based position i (position i + 1 in Xapian's numbering); 0 for none.
+    /// REQUIRES: i < length().
+    [[nodiscard]] std::uint32_t at(std::size_t i) const noexcept;
+    [[nodiscard]] std::size_t length() const noexcept { return length_; }
+
+    /// True when, for every slot s of `slots`, a word numbered in slots[s] occurs such that:
+    /// - `ordered` (OP_PHRASE): the slots' words come in order, each after the last, and the
+    ///   first and last lie less than `window` positions apart;
+    /// - otherwise (OP_NEAR): the words lie less than `window` positions apart, in any order.
+    /// This is what Xapian's OP_PHRASE and OP_NEAR check on its own position lists. Word
+    /// numbers are 1-based, as term_rank() gives them; a slot with no numbers never matches.
+    [[nodiscard]] bool matches(const std::vector<std::vector<std::uint32_t>>& slots, unsigned window,
+                               bool ordered) const;
+
+private:
+    [[nodiscard]] bool in_slot(std::size_t i, const std::vector<std::uint32_t>& slot) const noexcept;
+    /// Gives slots s.. distinct positions in [begin, end), not in `used`; true if it can.
+    [[nodiscard]] bool assign(const std::vector<std::vector<std::uint32_t>>& slots, std::size_t s,
+                              std::size_t begin, std::size_t end, std::vector<std::size_t>& used) const;
+
+    const unsigned char* codes_ = nullptr;
+    std::size_t length_ = 0;
+    unsigned width_ = 1;
+    std::uint32_t term_count_ = 0;
+};
+
+}  // namespace revsearch::positions
