@@ -11,9 +11,15 @@ namespace s = revsearch::schema;
 
 namespace {
 
-// Layout: one byte giving the width w (1, 2 or 3) of every word number; the number of
-// positional terms as a base-128 varint; then one little-endian w-byte word number per
-// position, from position 1 to the last position used.
+// Layout:
+// - one byte: 0x10 | w, where w (1, 2 or 3) is the width of every word number, plus 0x80
+//   when two of the document's words share a word_hash();
+// - the number k of positional terms, as a base-128 varint;
+// - k little-endian 3-byte word hashes, in rank order;
+// - one little-endian w-byte word number per position, from position 1 to the last used.
+constexpr unsigned kVersionBits = 0x10;
+constexpr unsigned kCollisionBit = 0x80;
+constexpr std::size_t kHashBytes = 3;
 
 void put_varint(std::string& out, std::uint32_t v) {
     while (v >= 0x80) {
@@ -42,14 +48,27 @@ bool is_positional_term(std::string_view term) {
     return false;
 }
 
+std::uint32_t word_hash(std::string_view term) noexcept {
+    std::uint32_t h = 2166136261u;  // FNV-1a, 32 bits (Fowler, Noll and Vo's published constants)
+    for (unsigned char c : term) {
+        h ^= c;
+        h *= 16777619u;
+    }
+    return (h >> 24) ^ (h & 0xffffff);  // folded to 24 bits
+}
+
 std::string pack(const Xapian::Document& source, Xapian::Document& target) {
     std::vector<std::uint32_t> numbers;  // numbers[p - 1]: the word at position p
+    std::vector<std::uint32_t> hashes;   // hashes[rank - 1]
     std::uint32_t rank = 0;
     for (auto t = source.termlist_begin(); t != source.termlist_end(); ++t) {
         const std::string term = *t;
         target.add_term(term, t.get_wdf());
         const bool positional = is_positional_term(term);
-        if (positional) ++rank;
+        if (positional) {
+            ++rank;
+            hashes.push_back(word_hash(term));
+        }
         for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
             if (!positional) throw Error("term '" + term + "' has positions but is not free text");
             const Xapian::termpos pos = *p;
@@ -63,10 +82,16 @@ std::string pack(const Xapian::Document& source, Xapian::Document& target) {
     if (numbers.empty()) return {};
     const unsigned width = rank < 0xff ? 1 : rank < 0xffff ? 2 : 3;
     if (rank >= 0xffffff) throw Error("a document with more than 16 million distinct words");
+    std::vector<std::uint32_t> sorted = hashes;
+    std::sort(sorted.begin(), sorted.end());
+    const bool collision = std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
     std::string out;
-    out.reserve(6 + numbers.size() * width);
-    out += static_cast<char>(width);
+    out.reserve(6 + hashes.size() * kHashBytes + numbers.size() * width);
+    out += static_cast<char>(kVersionBits | width | (collision ? kCollisionBit : 0));
     put_varint(out, rank);
+    for (std::uint32_t h : hashes) {
+        for (std::size_t b = 0; b < kHashBytes; ++b) out += static_cast<char>((h >> (8 * b)) & 0xff);
+    }
     for (std::uint32_t n : numbers) {
         for (unsigned b = 0; b < width; ++b) out += static_cast<char>((n >> (8 * b)) & 0xff);
     }
@@ -97,8 +122,12 @@ std::map<std::string, std::vector<Xapian::termpos>> unpack(const Xapian::Documen
 
 PackedDocument::PackedDocument(std::string_view packed) {
     if (packed.empty()) return;
-    width_ = static_cast<unsigned char>(packed[0]);
-    if (width_ < 1 || width_ > 3) throw Error("malformed packed positions (width " + std::to_string(width_) + ")");
+    const auto head = static_cast<unsigned char>(packed[0]);
+    width_ = head & 0x0f;
+    collision_ = (head & kCollisionBit) != 0;
+    if ((head & 0x70) != kVersionBits || width_ < 1 || width_ > 3) {
+        throw Error("malformed packed positions (header " + std::to_string(head) + ")");
+    }
     std::size_t i = 1;
     unsigned shift = 0;
     for (;; shift += 7) {
@@ -107,9 +136,22 @@ PackedDocument::PackedDocument(std::string_view packed) {
         term_count_ |= static_cast<std::uint32_t>(byte & 0x7f) << shift;
         if ((byte & 0x80) == 0) break;
     }
-    if ((packed.size() - i) % width_ != 0) throw Error("malformed packed positions (length)");
-    codes_ = reinterpret_cast<const unsigned char*>(packed.data() + i);
-    length_ = (packed.size() - i) / width_;
+    const std::size_t table = static_cast<std::size_t>(term_count_) * kHashBytes;
+    if (packed.size() - i < table || (packed.size() - i - table) % width_ != 0) {
+        throw Error("malformed packed positions (length)");
+    }
+    hashes_ = reinterpret_cast<const unsigned char*>(packed.data() + i);
+    codes_ = hashes_ + table;
+    length_ = (packed.size() - i - table) / width_;
+}
+
+std::uint32_t PackedDocument::rank_of(std::uint32_t hash) const noexcept {
+    const unsigned char* h = hashes_;
+    for (std::uint32_t r = 1; r <= term_count_; ++r, h += kHashBytes) {
+        const std::uint32_t v = h[0] | (static_cast<std::uint32_t>(h[1]) << 8) | (static_cast<std::uint32_t>(h[2]) << 16);
+        if (v == hash) return r;
+    }
+    return 0;
 }
 
 std::uint32_t PackedDocument::at(std::size_t i) const noexcept {

@@ -20,8 +20,10 @@
 /// the document holds a small number naming the word there, namely the word's rank among the
 /// document's positional terms in byte order (the order of its term list), or 0 where no word
 /// is (a stop word was left out, or a field ended). That is one byte per word for a review with
-/// fewer than 255 distinct words. Phrase and NEAR searches read the value and the document's
-/// term list, which names the words (query/phrase_source.hpp).
+/// fewer than 255 distinct words. A table of 3-byte hashes of the words, in rank order, tells
+/// a phrase search which number each of its words has without reading the document's term
+/// list (query/phrase_source.hpp); the rare document where two words share a hash is flagged,
+/// and its words are then looked up in the term list.
 ///
 /// The positional terms of a document are its free-text terms (schema::FieldKind::Text), and
 /// only those: boolean terms may come and go without renumbering the words.
@@ -43,6 +45,10 @@ namespace revsearch::positions {
 /// word the document's term list does not have.
 [[nodiscard]] std::map<std::string, std::vector<Xapian::termpos>> unpack(const Xapian::Document& doc);
 
+/// The 24-bit hash by which a packed document names its words (FNV-1a, folded). A document
+/// whose words all hash apart can be matched without reading its term list.
+[[nodiscard]] std::uint32_t word_hash(std::string_view term) noexcept;
+
 /// One unpacked document, ready to be matched against phrases.
 class PackedDocument {
 public:
@@ -51,6 +57,14 @@ public:
 
     /// The number of positional terms the document had when it was packed.
     [[nodiscard]] std::uint32_t term_count() const noexcept { return term_count_; }
+
+    /// True when two of the document's words share a word_hash(): rank_of() cannot be used.
+    [[nodiscard]] bool has_hash_collision() const noexcept { return collision_; }
+
+    /// The 1-based rank of the document's word with this word_hash(), or 0 when none has it.
+    /// When the document has no collision and holds a word, this is that word's rank; a word
+    /// it does not hold may still share the hash of one it does.
+    [[nodiscard]] std::uint32_t rank_of(std::uint32_t hash) const noexcept;
 
     /// The word number at 0-based position i (position i + 1 in Xapian's numbering); 0 for none.
     /// REQUIRES: i < length().
@@ -62,7 +76,7 @@ public:
     ///   first and last lie less than `window` positions apart;
     /// - otherwise (OP_NEAR): the words lie less than `window` positions apart, in any order.
     /// This is what Xapian's OP_PHRASE and OP_NEAR check on its own position lists. Word
-    /// numbers are 1-based, as term_rank() gives them; a slot with no numbers never matches.
+    /// numbers are 1-based ranks, as rank_of() gives them; a slot with no numbers never matches.
     [[nodiscard]] bool matches(const std::vector<std::vector<std::uint32_t>>& slots, unsigned window,
                                bool ordered) const;
 
@@ -72,10 +86,12 @@ private:
     [[nodiscard]] bool assign(const std::vector<std::vector<std::uint32_t>>& slots, std::size_t s,
                               std::size_t begin, std::size_t end, std::vector<std::size_t>& used) const;
 
+    const unsigned char* hashes_ = nullptr;
     const unsigned char* codes_ = nullptr;
     std::size_t length_ = 0;
     unsigned width_ = 1;
     std::uint32_t term_count_ = 0;
+    bool collision_ = false;
 };
 
 }  // namespace revsearch::positions

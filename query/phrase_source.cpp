@@ -12,13 +12,10 @@ namespace revsearch::query {
 
 namespace s = revsearch::schema;
 
-PackedPhraseSource::PackedPhraseSource(std::vector<std::vector<std::string>> slots, unsigned window,
-                                       bool ordered)
+CompiledPhrase::CompiledPhrase(std::vector<std::vector<std::string>> slots, unsigned window, bool ordered)
     : slots_(std::move(slots)), window_(window), ordered_(ordered) {
     assert(!slots_.empty());
-    for (const auto& slot : slots_) {
-        terms_.insert(terms_.end(), slot.begin(), slot.end());
-    }
+    for (const auto& slot : slots_) terms_.insert(terms_.end(), slot.begin(), slot.end());
     std::sort(terms_.begin(), terms_.end());
     terms_.erase(std::unique(terms_.begin(), terms_.end()), terms_.end());
     for (const auto& slot : slots_) {
@@ -29,52 +26,38 @@ PackedPhraseSource::PackedPhraseSource(std::vector<std::vector<std::string>> slo
                 std::lower_bound(terms_.begin(), terms_.end(), term) - terms_.begin()));
         }
         slot_terms_.push_back(std::move(indexes));
+        single_terms_ = single_terms_ && slot.size() == 1;
     }
+    for (const std::string& term : terms_) hashes_.push_back(positions::word_hash(term));
 }
 
-PackedPhraseSource* PackedPhraseSource::clone() const {
-    return new PackedPhraseSource(slots_, window_, ordered_);
-}
-
-void PackedPhraseSource::init(const Xapian::Database& db) {
-    db_ = db;
-    values_ = db_.valuestream_begin(s::kPositionsSlot);
-    current_ = 0;
-    started_ = valid_ = at_end_ = false;
-    // The rarest slot drives next() and skip_to(); a slot's frequency is at most the sum of
-    // its terms'. A phrase is at most as frequent as its rarest slot.
-    Xapian::doccount best = std::numeric_limits<Xapian::doccount>::max();
-    std::size_t best_slot = 0;
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-        Xapian::doccount sum = 0;
-        for (const std::string& term : slots_[i]) sum += db_.get_termfreq(term);
-        if (sum < best) {
-            best = sum;
-            best_slot = i;
+bool CompiledPhrase::holds(const std::string& packed, const std::function<Xapian::TermIterator()>& term_list,
+                           const std::function<bool()>& words_present) const {
+    if (packed.empty()) return false;
+    const positions::PackedDocument doc(packed);
+    if (doc.has_hash_collision()) return holds_by_term_list(doc, term_list());
+    // A word the document holds is found by its hash, so "no" is exact; "yes" is exact when
+    // every word is there (a missing word may share the hash of one that is).
+    numbers_.resize(slot_terms_.size());
+    for (std::size_t i = 0; i < slot_terms_.size(); ++i) {
+        numbers_[i].clear();
+        for (std::size_t index : slot_terms_[i]) {
+            if (const std::uint32_t rank = doc.rank_of(hashes_[index]); rank != 0) numbers_[i].push_back(rank);
         }
+        if (numbers_[i].empty()) return false;
     }
-    termfreq_max_ = std::min(best, db_.get_doccount());
-    drivers_.clear();
-    for (const std::string& term : slots_[best_slot]) drivers_.push_back(db_.postlist_begin(term));
+    if (!doc.matches(numbers_, window_, ordered_)) return false;
+    if (words_present && words_present()) return true;
+    return holds_by_term_list(doc, term_list());
 }
 
-Xapian::doccount PackedPhraseSource::get_termfreq_est() const {
-    // Most documents holding the rarest word do not hold the phrase; half is Xapian's own
-    // guess for its phrase postings.
-    return termfreq_max_ / 2;
-}
-
-bool PackedPhraseSource::holds_phrase(Xapian::docid did) {
-    if (!values_.check(did) || values_ == db_.valuestream_end(s::kPositionsSlot) ||
-        values_.get_docid() != did) {
-        return false;
-    }
+bool CompiledPhrase::holds_by_term_list(const positions::PackedDocument& doc, Xapian::TermIterator t) const {
     // Number the phrase's terms as the packer did: by rank among the document's positional
     // terms, in term-list order (both lists are sorted, so one merge pass does it).
     ranks_.assign(terms_.size(), 0);
     std::uint32_t rank = 0;
     std::size_t k = 0;
-    for (auto t = db_.termlist_begin(did); t != db_.termlist_end(did) && k < terms_.size(); ++t) {
+    for (; t != Xapian::TermIterator() && k < terms_.size(); ++t) {
         const std::string term = *t;
         const bool positional = positions::is_positional_term(term);
         if (positional) ++rank;
@@ -89,8 +72,99 @@ bool PackedPhraseSource::holds_phrase(Xapian::docid did) {
         }
         if (numbers_[i].empty()) return false;
     }
-    const std::string packed = *values_;
-    return positions::PackedDocument(packed).matches(numbers_, window_, ordered_);
+    return doc.matches(numbers_, window_, ordered_);
+}
+
+std::string CompiledPhrase::describe() const {
+    std::string out = ordered_ ? "PackedPhrase(" : "PackedNear(";
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        if (i > 0) out += ' ';
+        for (std::size_t j = 0; j < slots_[i].size(); ++j) out += (j > 0 ? "|" : "") + slots_[i][j];
+    }
+    return out + " window " + std::to_string(window_) + ")";
+}
+
+PackedPhraseDecider::PackedPhraseDecider(std::vector<PhraseChoice> choices) {
+    for (PhraseChoice& choice : choices) {
+        std::vector<CompiledPhrase> compiled;
+        for (PhraseSpec& p : choice) compiled.emplace_back(std::move(p.slots), p.window, p.ordered);
+        choices_.push_back(std::move(compiled));
+    }
+}
+
+bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
+    const std::string packed = doc.get_value(s::kPositionsSlot);
+    const auto term_list = [&doc] { return doc.termlist_begin(); };
+    // A choice of one phrase of single words: the document matched the AND of those words,
+    // which the query requires, so it holds them all.
+    const auto yes = [] { return true; };
+    for (const auto& choice : choices_) {
+        const bool known = choice.size() == 1 && choice[0].single_terms();
+        const bool any = std::any_of(choice.begin(), choice.end(), [&](const CompiledPhrase& phrase) {
+            return phrase.holds(packed, term_list, known ? std::function<bool()>(yes) : nullptr);
+        });
+        if (!any) return false;
+    }
+    return true;
+}
+
+PackedPhraseSource::PackedPhraseSource(std::vector<std::vector<std::string>> slots, unsigned window,
+                                       bool ordered)
+    : phrase_(std::move(slots), window, ordered) {}
+
+PackedPhraseSource* PackedPhraseSource::clone() const {
+    return new PackedPhraseSource(phrase_.slots(), phrase_.window(), phrase_.ordered());
+}
+
+void PackedPhraseSource::init(const Xapian::Database& db) {
+    db_ = db;
+    values_ = db_.valuestream_begin(s::kPositionsSlot);
+    current_ = 0;
+    started_ = valid_ = at_end_ = false;
+    // The rarest slot drives next() and skip_to(); a slot's frequency is at most the sum of
+    // its terms'. A phrase is at most as frequent as its rarest slot.
+    Xapian::doccount best = std::numeric_limits<Xapian::doccount>::max();
+    std::size_t best_slot = 0;
+    const auto& slots = phrase_.slots();
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        Xapian::doccount sum = 0;
+        for (const std::string& term : slots[i]) sum += db_.get_termfreq(term);
+        if (sum < best) {
+            best = sum;
+            best_slot = i;
+        }
+    }
+    termfreq_max_ = std::min(best, db_.get_doccount());
+    words_.clear();
+    if (phrase_.single_terms()) {
+        for (const std::string& term : phrase_.terms()) words_.push_back(db_.postlist_begin(term));
+    }
+    drivers_.clear();
+    for (const std::string& term : slots[best_slot]) drivers_.push_back(db_.postlist_begin(term));
+}
+
+Xapian::doccount PackedPhraseSource::get_termfreq_est() const {
+    // Most documents holding the rarest word do not hold the phrase; half is Xapian's own
+    // guess for its phrase postings.
+    return termfreq_max_ / 2;
+}
+
+bool PackedPhraseSource::holds_phrase(Xapian::docid did) {
+    if (!values_.check(did) || values_ == db_.valuestream_end(s::kPositionsSlot) ||
+        values_.get_docid() != did) {
+        return false;
+    }
+    // check() may ask about a document the phrase's words are not all in: when every slot is
+    // one word, their postings (read forward, as the docids come) say so cheaply.
+    const auto present = [this, did] {
+        for (auto& it : words_) {
+            if (it != Xapian::PostingIterator() && *it < did) it.skip_to(did);
+            if (it == Xapian::PostingIterator() || *it != did) return false;
+        }
+        return true;
+    };
+    return phrase_.holds(*values_, [this, did] { return db_.termlist_begin(did); },
+                         phrase_.single_terms() ? std::function<bool()>(present) : nullptr);
 }
 
 void PackedPhraseSource::seek(Xapian::docid from) {
@@ -134,14 +208,7 @@ bool PackedPhraseSource::check(Xapian::docid did, double) {
     return valid_;
 }
 
-std::string PackedPhraseSource::get_description() const {
-    std::string out = ordered_ ? "PackedPhrase(" : "PackedNear(";
-    for (std::size_t i = 0; i < slots_.size(); ++i) {
-        if (i > 0) out += ' ';
-        for (std::size_t j = 0; j < slots_[i].size(); ++j) out += (j > 0 ? "|" : "") + slots_[i][j];
-    }
-    return out + " window " + std::to_string(window_) + ")";
-}
+std::string PackedPhraseSource::get_description() const { return phrase_.describe(); }
 
 namespace {
 
@@ -158,7 +225,57 @@ unsigned window_of(const Xapian::Query& node, bool ordered) {
 
 std::string term_of(const Xapian::Query& leaf) { return *leaf.get_terms_begin(); }
 
-Xapian::Query rewrite_node(const Xapian::Query& node, unsigned& count) {
+/// True when subquery `i` of a node of type `type` must match for the node to match.
+bool required_operand(Xapian::Query::op type, std::size_t i) {
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_FILTER:
+            return true;
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_AND_NOT:
+            return i == 0;
+        default:
+            return false;
+    }
+}
+
+bool is_positional(const Xapian::Query& q) {
+    return q.get_type() == Xapian::Query::OP_PHRASE || q.get_type() == Xapian::Query::OP_NEAR;
+}
+
+/// The spec of an OP_PHRASE or OP_NEAR node, and the AND of its subqueries, which matches
+/// and weighs as the node does apart from the positions.
+std::pair<PhraseSpec, Xapian::Query> relax(const Xapian::Query& node) {
+    std::vector<Xapian::Query> subs;
+    PhraseSpec spec;
+    for (std::size_t i = 0; i < node.get_num_subqueries(); ++i) {
+        const Xapian::Query sub = node.get_subquery(i);
+        std::vector<std::string> alternatives;
+        if (sub.get_type() == Xapian::Query::LEAF_TERM) {
+            alternatives.push_back(term_of(sub));
+        } else if (sub.get_type() == Xapian::Query::OP_OR || sub.get_type() == Xapian::Query::OP_SYNONYM) {
+            for (std::size_t j = 0; j < sub.get_num_subqueries(); ++j) {
+                const Xapian::Query leaf = sub.get_subquery(j);
+                if (leaf.get_type() != Xapian::Query::LEAF_TERM) {
+                    throw QueryError("a phrase may hold only words: " + node.get_description());
+                }
+                alternatives.push_back(term_of(leaf));
+            }
+        } else {
+            throw QueryError("a phrase may hold only words: " + node.get_description());
+        }
+        spec.slots.push_back(std::move(alternatives));
+        subs.push_back(sub);
+    }
+    spec.ordered = node.get_type() == Xapian::Query::OP_PHRASE;
+    spec.window = window_of(node, spec.ordered);
+    return {std::move(spec), Xapian::Query(Xapian::Query::OP_AND, subs.begin(), subs.end())};
+}
+
+/// `required`: every match of the whole query must match this node. `deferred`, when not
+/// null, collects the phrases left to a decider.
+Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& count,
+                           std::vector<PhraseChoice>* deferred) {
     const auto type = node.get_type();
     const std::size_t n = node.get_num_subqueries();
     if (n == 0) return node;
@@ -166,38 +283,37 @@ Xapian::Query rewrite_node(const Xapian::Query& node, unsigned& count) {
     subs.reserve(n);
     for (std::size_t i = 0; i < n; ++i) subs.push_back(node.get_subquery(i));
 
-    if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR) {
-        std::vector<std::vector<std::string>> slots;
-        for (const Xapian::Query& sub : subs) {
-            std::vector<std::string> alternatives;
-            if (sub.get_type() == Xapian::Query::LEAF_TERM) {
-                alternatives.push_back(term_of(sub));
-            } else if (sub.get_type() == Xapian::Query::OP_OR || sub.get_type() == Xapian::Query::OP_SYNONYM) {
-                for (std::size_t j = 0; j < sub.get_num_subqueries(); ++j) {
-                    const Xapian::Query leaf = sub.get_subquery(j);
-                    if (leaf.get_type() != Xapian::Query::LEAF_TERM) {
-                        throw QueryError("a phrase may hold only words: " + node.get_description());
-                    }
-                    alternatives.push_back(term_of(leaf));
-                }
-            } else {
-                throw QueryError("a phrase may hold only words: " + node.get_description());
-            }
-            slots.push_back(std::move(alternatives));
-        }
-        const bool ordered = type == Xapian::Query::OP_PHRASE;
-        auto* source = new PackedPhraseSource(std::move(slots), window_of(node, ordered), ordered);
+    if (is_positional(node)) {
+        auto [spec, words] = relax(node);
         ++count;
-        return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, subs.begin(), subs.end()),
-                             Xapian::Query(source->release()));
+        if (required && deferred != nullptr) {
+            deferred->push_back(PhraseChoice{std::move(spec)});
+            return words;
+        }
+        auto* source = new PackedPhraseSource(std::move(spec.slots), spec.window, spec.ordered);
+        return Xapian::Query(Xapian::Query::OP_FILTER, words, Xapian::Query(source->release()));
+    }
+    // The same phrase in several fields (the default field is body and title) is an OR of
+    // phrases: left to the decider as one choice, any of which may hold.
+    if (required && deferred != nullptr && type == Xapian::Query::OP_OR &&
+        std::all_of(subs.begin(), subs.end(), is_positional)) {
+        PhraseChoice choice;
+        for (Xapian::Query& sub : subs) {
+            auto [spec, words] = relax(sub);
+            choice.push_back(std::move(spec));
+            sub = std::move(words);
+            ++count;
+        }
+        deferred->push_back(std::move(choice));
+        return Xapian::Query(Xapian::Query::OP_OR, subs.begin(), subs.end());
     }
 
     bool changed = false;
-    for (Xapian::Query& sub : subs) {
+    for (std::size_t i = 0; i < subs.size(); ++i) {
         const unsigned before = count;
-        Xapian::Query rewritten = rewrite_node(sub, count);
+        Xapian::Query rewritten = rewrite_node(subs[i], required && required_operand(type, i), count, deferred);
         if (count != before) {
-            sub = std::move(rewritten);
+            subs[i] = std::move(rewritten);
             changed = true;
         }
     }
@@ -221,8 +337,9 @@ Xapian::Query rewrite_node(const Xapian::Query& node, unsigned& count) {
 
 }  // namespace
 
-Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count) {
-    return rewrite_node(query, count);
+Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count,
+                                 std::vector<PhraseChoice>* deferred) {
+    return rewrite_node(query, true, count, deferred);
 }
 
 }  // namespace revsearch::query

@@ -1,9 +1,13 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <xapian.h>
+
+#include "common/packed_positions.hpp"
 
 /// Phrase and NEAR search over an index with packed positions (common/packed_positions.hpp).
 ///
@@ -14,6 +18,45 @@
 /// would (the sum of its words' weights); the source then keeps the documents whose packed
 /// positions hold the words in order (or near each other).
 namespace revsearch::query {
+
+/// A phrase's terms, sorted, and the slots naming them; checks documents against it.
+class CompiledPhrase {
+public:
+    /// REQUIRES: slots is not empty and no slot is empty.
+    CompiledPhrase(std::vector<std::vector<std::string>> slots, unsigned window, bool ordered);
+
+    /// True when the document whose packed positions are `packed` holds the phrase. The
+    /// phrase's words are found by their hashes; `term_list` gives the document's term list
+    /// when that is not enough: the document has a hash collision, or the hashes say the
+    /// phrase holds and `words_present` is null or false. `words_present`, when given, says
+    /// whether the document holds every word of the phrase (its caller knows cheaply). Not
+    /// thread-safe (it reuses scratch space).
+    [[nodiscard]] bool holds(const std::string& packed, const std::function<Xapian::TermIterator()>& term_list,
+                             const std::function<bool()>& words_present = nullptr) const;
+
+    /// True when every slot names a single term (no alternatives).
+    [[nodiscard]] bool single_terms() const noexcept { return single_terms_; }
+    /// Every slot's terms, sorted, without repeats.
+    [[nodiscard]] const std::vector<std::string>& terms() const noexcept { return terms_; }
+
+    [[nodiscard]] const std::vector<std::vector<std::string>>& slots() const noexcept { return slots_; }
+    [[nodiscard]] unsigned window() const noexcept { return window_; }
+    [[nodiscard]] bool ordered() const noexcept { return ordered_; }
+    [[nodiscard]] std::string describe() const;
+
+private:
+    std::vector<std::vector<std::string>> slots_;
+    unsigned window_;
+    bool ordered_;
+    std::vector<std::string> terms_;                    // every slot's terms, sorted, unique
+    std::vector<std::vector<std::size_t>> slot_terms_;  // indexes into terms_, per slot
+    std::vector<std::uint32_t> hashes_;                 // word_hash() of terms_
+    bool single_terms_ = true;
+    /// The exact check: ranks from the term list.
+    [[nodiscard]] bool holds_by_term_list(const positions::PackedDocument& doc, Xapian::TermIterator t) const;
+    mutable std::vector<std::uint32_t> ranks_;
+    mutable std::vector<std::vector<std::uint32_t>> numbers_;
+};
 
 /// A weightless posting source: the documents of a database where the words of `slots` occur
 /// as a phrase (`ordered`) or near each other, within `window` positions. Each slot lists the
@@ -45,29 +88,59 @@ private:
     /// True when document `did` holds the phrase.
     [[nodiscard]] bool holds_phrase(Xapian::docid did);
 
-    std::vector<std::vector<std::string>> slots_;
-    unsigned window_;
-    bool ordered_;
-
+    CompiledPhrase phrase_;
     Xapian::Database db_;
-    std::vector<std::string> terms_;                 // every slot's terms, sorted, unique
-    std::vector<std::vector<std::size_t>> slot_terms_;  // indexes into terms_, per slot
     std::vector<Xapian::PostingIterator> drivers_;   // the postings of the rarest slot
     Xapian::ValueIterator values_;
+    std::vector<Xapian::PostingIterator> words_;     // the postings of terms(), when single_terms()
     Xapian::doccount termfreq_max_ = 0;
     Xapian::docid current_ = 0;
     bool started_ = false;
     bool valid_ = false;  // current_ is a match (false after check() said no)
     bool at_end_ = false;
-    // Scratch, kept to avoid allocating per document.
-    std::vector<std::uint32_t> ranks_;
-    std::vector<std::vector<std::uint32_t>> numbers_;
 };
 
-/// `query` with every OP_PHRASE and OP_NEAR replaced as described above; `count` is increased
-/// by the number replaced. Parts of the query without them are kept as they are. Throws
-/// QueryError for a phrase whose parts are not terms or alternatives of terms (QueryParser
-/// makes none).
-[[nodiscard]] Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count);
+/// One phrase (or NEAR) to check on packed positions.
+struct PhraseSpec {
+    std::vector<std::vector<std::string>> slots;
+    unsigned window = 0;
+    bool ordered = true;
+};
+
+/// Phrases of which at least one must hold: one phrase, or the same phrase in several fields.
+using PhraseChoice = std::vector<PhraseSpec>;
+
+/// A match decider that accepts a document when, for every choice, one of its phrases holds.
+///
+/// Xapian calls a decider only for documents whose weight would place them in the result
+/// set so far, which is how Xapian's own phrase search stays lazy: in a top-10 search most
+/// documents that hold a phrase's words never have their positions read. It serves the
+/// phrases a document must match for the whole query to match (see rewrite_positional()).
+class PackedPhraseDecider : public Xapian::MatchDecider {
+public:
+    explicit PackedPhraseDecider(std::vector<PhraseChoice> choices);
+    bool operator()(const Xapian::Document& doc) const override;
+
+private:
+    std::vector<std::vector<CompiledPhrase>> choices_;
+};
+
+/// `query` with every OP_PHRASE and OP_NEAR replaced for an index with packed positions;
+/// `count` is increased by the number replaced. Parts of the query without them are kept as
+/// they are.
+///
+/// With `deferred`, a phrase that every match must satisfy (reached from the root through
+/// AND, FILTER, and the first operand of AND_MAYBE and AND_NOT) becomes just the AND of its
+/// subqueries and is appended to `deferred`, to be checked by a PackedPhraseDecider; so does
+/// an OR of phrases in such a place (the default field searches a phrase in body and title),
+/// as one choice. A phrase anywhere else (under OR with other words, or negated) gets a
+/// PackedPhraseSource. Without `deferred`, every phrase gets a source.
+///
+/// Deferred phrases match exactly the documents OP_PHRASE would, and weigh the same, but for
+/// one case: in an OR of phrases, a document holding all the words of two branches, where
+/// only one branch's phrase holds, also gets the other branch's weight. Throws QueryError for a phrase whose parts are
+/// not terms or alternatives of terms (QueryParser makes none).
+[[nodiscard]] Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count,
+                                               std::vector<PhraseChoice>* deferred = nullptr);
 
 }  // namespace revsearch::query

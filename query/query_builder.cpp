@@ -223,7 +223,8 @@ void QueryBuilder::set_default_and(bool on) {
 }
 
 Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_view text,
-                                       ParseMode mode, unsigned extra_flags) const {
+                                       ParseMode mode, unsigned extra_flags,
+                                       std::vector<PhraseChoice>* deferred) const {
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                            Xapian::QueryParser::FLAG_PURE_NOT | extra_flags;
@@ -236,7 +237,7 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
         if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
-        q = rewrite_positional(q, phrases);
+        q = rewrite_positional(q, phrases, deferred);
         if (phrases > 0 && remote_shards_) {
             throw UsageError("phrase and NEAR searches cannot run on remote shards of an index with "
                              "packed positions (xapian-tcpsrv lacks revsearch's phrase matcher); "
@@ -278,8 +279,8 @@ void QueryBuilder::set_database(const Xapian::Database& db) {
     parser_.set_database(db_);
 }
 
-Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode) {
-    return run_parser(parser_, text, mode);
+Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode, std::vector<PhraseChoice>* deferred) {
+    return run_parser(parser_, text, mode, 0, deferred);
 }
 
 std::string QueryBuilder::suggest(std::string_view text) {

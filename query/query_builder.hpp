@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include "common/analyzer.hpp"
+#include "query/phrase_source.hpp"
 
 namespace revsearch::query {
 
@@ -29,7 +30,13 @@ public:
 
     /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax or an invalid
     /// range. Empty text gives an empty query, which matches nothing.
-    [[nodiscard]] Xapian::Query parse(std::string_view text, ParseMode mode = ParseMode::Syntax);
+    ///
+    /// On an index with packed positions, phrases are rewritten (query/phrase_source.hpp):
+    /// with `deferred`, the phrases every match must satisfy are left to a decider and
+    /// appended there, and the caller must pass a PackedPhraseDecider of them to get_mset();
+    /// without it, every phrase is checked inside the query.
+    [[nodiscard]] Xapian::Query parse(std::string_view text, ParseMode mode = ParseMode::Syntax,
+                                      std::vector<PhraseChoice>* deferred = nullptr);
 
     /// "Did you mean": the query with misspelt words corrected from the index's spelling
     /// data, or empty when nothing needs correcting or the index has no spelling data.
@@ -59,7 +66,8 @@ private:
     /// Configures a parser by the schema. With `only_field`, other text fields are disabled.
     void configure(Xapian::QueryParser& parser, std::string_view only_field) const;
     [[nodiscard]] Xapian::Query run_parser(Xapian::QueryParser& parser, std::string_view text,
-                                           ParseMode mode, unsigned extra_flags = 0) const;
+                                           ParseMode mode, unsigned extra_flags = 0,
+                                           std::vector<PhraseChoice>* deferred = nullptr) const;
 
     const Analyzer& analyzer_;
     Xapian::Database db_;  // a handle: copies share the database

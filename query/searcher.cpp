@@ -379,9 +379,10 @@ SearchResult Searcher::search(const SearchRequest& request) {
 }
 
 Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::string& text,
-                                       std::map<std::string, double>& factors, bool& one_leaf) {
+                                       std::map<std::string, double>& factors, bool& one_leaf,
+                                       std::vector<PhraseChoice>* deferred) {
     builder_.set_default_and(request.default_and);
-    Xapian::Query matching = builder_.parse(text, request.parse);
+    Xapian::Query matching = builder_.parse(text, request.parse, deferred);
     one_leaf = false;
     bool weighted = false;
     for (const auto& [field, w] : request.field_weights) weighted = weighted || w != 1.0;
@@ -416,7 +417,12 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
         more_like_this(request, p);
         return p;
     }
-    p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term);
+    // Phrases every match must hold are checked lazily by a decider (query/phrase_source.hpp),
+    // except under RM3, whose expansion makes the parsed query optional.
+    const bool feedback = request.prf.docs > 0 && request.prf.terms > 0;
+    std::vector<PhraseChoice> deferred;
+    p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
+    if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred));
     p.filter_part = p.query;
     if (request.prf.docs > 0 && request.prf.terms > 0 && !p.query.empty()) expand_rm3(request, p);
     return p;
@@ -428,7 +434,8 @@ void Searcher::expand_rm3(const SearchRequest& request, Plan& plan) {
     const auto weight = request.weighting.make();
     enquire.set_weighting_scheme(*weight);
     enquire.set_sort_by_relevance_then_value(s::kIdSlot, false);
-    const Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(request.prf.docs));
+    const Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(request.prf.docs), 0, nullptr,
+                                              plan.phrases.get());
     if (top.empty()) return;
 
     // P(d|Q): the feedback documents' scores, normalised. P(w|d): tf / |d| over body and title.
@@ -551,7 +558,8 @@ void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& 
     }
 }
 
-std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xapian::Query& query) {
+std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xapian::Query& query,
+                                          const Xapian::MatchDecider* phrases) {
     std::vector<Facet> facets;
     const Xapian::doccount all = db_.get_doccount();
     struct SlotFacet {
@@ -586,7 +594,7 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
             enquire.add_matchspy(f.spy.get());
         }
-        (void)enquire.get_mset(0, 0, all);
+        (void)enquire.get_mset(0, 0, all, nullptr, phrases);
         for (auto& f : spies) {
             Facet facet{f.name, {}};
             for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
@@ -605,7 +613,7 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
         enquire.set_weighting_scheme(Xapian::BoolWeight());
         for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
             enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
-            const Xapian::doccount n = enquire.get_mset(0, 0, all).get_matches_estimated();
+            const Xapian::doccount n = enquire.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
             if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
         }
         facets.push_back(std::move(facet));
@@ -674,7 +682,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     Xapian::MultiValueKeyMaker keys;
     configure_enquire(enquire, request, keys);
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                               static_cast<Xapian::doccount>(request.k));
+                                               static_cast<Xapian::doccount>(request.k), 0, nullptr,
+                                               p.phrases.get());
     result.estimated = mset.get_matches_estimated();
     result.terms = highlight_terms(p.query);
     result.prefixes = wildcard_prefixes(request.query);
@@ -698,7 +707,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (request.explain) explain(request, p, *it, hit);
         result.hits.push_back(std::move(hit));
     }
-    if (!request.facets.empty()) result.facets = count_facets(request, p.filter_part);
+    if (!request.facets.empty()) result.facets = count_facets(request, p.filter_part, p.phrases.get());
     if (request.suggest && request.like_id.empty() && request.parse == ParseMode::Syntax) {
         result.suggestion = builder_.suggest(request.query);
     }

@@ -181,17 +181,21 @@ private:
         /// more-like-this build their scoring part that way); otherwise a term's leaves are
         /// its occurrences in the parsed query.
         bool one_leaf_per_term = false;
+        /// The phrases every match must hold, checked on packed positions by this decider
+        /// (null when there are none); every get_mset() of the plan's queries passes it.
+        std::shared_ptr<Xapian::MatchDecider> phrases;
     };
     [[nodiscard]] SearchResult search_once(const SearchRequest& request);
     [[nodiscard]] Plan plan(const SearchRequest& request, const std::string& text);
     [[nodiscard]] Xapian::Query weighted_parse(const SearchRequest& request, const std::string& text,
                                                std::map<std::string, double>& factors,
-                                               bool& one_leaf);
+                                               bool& one_leaf, std::vector<PhraseChoice>* deferred);
     void expand_rm3(const SearchRequest& request, Plan& plan);
     void more_like_this(const SearchRequest& request, Plan& plan);
     void configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
                            Xapian::MultiValueKeyMaker& keys) const;
-    [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request, const Xapian::Query& query);
+    [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request, const Xapian::Query& query,
+                                                  const Xapian::MatchDecider* phrases);
     void explain(const SearchRequest& request, const Plan& plan, Xapian::docid docid, Hit& hit);
 
     /// Opens every shard of the stub into shards_ and returns them combined. A shard that

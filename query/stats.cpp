@@ -81,7 +81,8 @@ void print_stats_text(std::ostream& out, const json& j) {
     const json& fields = j["distinct_terms"];
     out << "documents: " << j["documents"] << '\n'
         << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
-        << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL\n"
+        << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL, positions "
+        << j["analyzer"]["positions"].get<std::string>() << "\n"
         << "average document length: " << format_number(j["average_length"].get<double>(), 1) << " terms\n"
         << "documents with: date " << j["with_value"]["date"] << ", rating " << j["with_value"]["rating"]
         << ", reviewer " << j["with_value"]["reviewer"] << ", category " << j["with_value"]["category"]
@@ -149,15 +150,24 @@ json merged_manifest(const Searcher& searcher) {
     return merged;
 }
 
+namespace {
+
+json analyzer_json(const AnalyzerSettings& analyzer) {
+    return {{"language", analyzer.language},
+            {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
+            {"stemming", "STEM_ALL"},
+            {"positions", analyzer.packed_positions ? "packed" : "xapian"}};
+}
+
+}  // namespace
+
 json stats_json(const Searcher& searcher) {
     json j = stats_json(searcher.database());
     if (!searcher.sharded()) return j;
     // The combined handle gives exact counts, lengths and term statistics over every reachable
     // shard, but its metadata is the first shard's: metadata is read shard by shard.
     const AnalyzerSettings& analyzer = searcher.analyzer().settings();
-    j["analyzer"] = {{"language", analyzer.language},
-                     {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
-                     {"stemming", "STEM_ALL"}};
+    j["analyzer"] = analyzer_json(analyzer);
     j["manifest"] = merged_manifest(searcher);
     json rejects = json::object();
     json last_run = nullptr;
@@ -198,9 +208,7 @@ json stats_json(const Xapian::Database& db) {
     json j;
     j["documents"] = db.get_doccount();
     const AnalyzerSettings analyzer = AnalyzerSettings::from_database(db);
-    j["analyzer"] = {{"language", analyzer.language},
-                     {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
-                     {"stemming", "STEM_ALL"}};
+    j["analyzer"] = analyzer_json(analyzer);
     j["schema"] = db.get_metadata(std::string(s::kMetaSchema));
     j["average_length"] = db.get_avlength();
     j["with_value"] = {{"date", db.get_value_freq(s::kDateSlot)},

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include <xapian.h>
 
 #include "tests/support/test_support.hpp"
 
@@ -163,4 +164,42 @@ TEST_CASE("revsearch-index refuses a different --language for an existing index"
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("english"));
     CHECK(found_ids(db, "tea").size() == 3);
+}
+
+TEST_CASE("revsearch-index packs positions unless told --positions xapian, and an index keeps "
+          "its choice", "[cli]") {
+    TempDir dir;
+    const std::string samples = (source_dir() / "corpus" / "samples").string();
+    const std::string packed = dir.file("packed.db");
+    const std::string xapian = dir.file("xapian.db");
+    REQUIRE(index({"--db", packed, samples}).exit_code == 0);
+    REQUIRE(index({"--db", xapian, "--positions", "xapian", samples}).exit_code == 0);
+
+    SECTION("the default writes no position table, and --stats says the positions are packed") {
+        CHECK_FALSE(Xapian::Database(packed).has_positions());
+        CHECK(Xapian::Database(xapian).has_positions());
+        CHECK_THAT(run_process({query_bin(), "--db", packed, "--stats"}).out, Catch::Contains("positions packed"));
+        CHECK_THAT(run_process({query_bin(), "--db", xapian, "--stats"}).out, Catch::Contains("positions xapian"));
+    }
+    SECTION("phrase, hyphen and NEAR queries find the same reviews either way") {
+        for (const char* q : {"\"compassion fatigue\"", "self-compassion", "kind NEAR/4 self", "\"the book\""}) {
+            INFO(q);
+            const auto ids = found_ids(packed, q);
+            CHECK(ids == found_ids(xapian, q));
+        }
+        CHECK_FALSE(found_ids(packed, "\"compassion fatigue\"").empty());
+    }
+    SECTION("an update with the other layout is refused (exit 2); without --positions it keeps the index's") {
+        const ProcessResult r = index({"--db", packed, "--positions", "xapian", samples});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("packed positions"));
+        REQUIRE(index({"--db", xapian, samples}).exit_code == 0);
+        CHECK(Xapian::Database(xapian).has_positions());
+        CHECK_FALSE(found_ids(xapian, "\"compassion fatigue\"").empty());
+    }
+    SECTION("an unknown layout is a usage error") {
+        const ProcessResult r = index({"--db", dir.file("other.db"), "--positions", "zip", samples});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("--positions takes packed or xapian"));
+    }
 }
