@@ -84,25 +84,63 @@ std::string CompiledPhrase::describe() const {
     return out + " window " + std::to_string(window_) + ")";
 }
 
-PackedPhraseDecider::PackedPhraseDecider(std::vector<PhraseChoice> choices) {
+PackedPhraseDecider::PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db)
+    : db_(db) {
     for (PhraseChoice& choice : choices) {
         std::vector<CompiledPhrase> compiled;
         for (PhraseSpec& p : choice) compiled.emplace_back(std::move(p.slots), p.window, p.ordered);
         choices_.push_back(std::move(compiled));
     }
+    for (const auto& choice : choices_) {
+        for (std::size_t i = 0; i < choice.size(); ++i) {
+            postings_.emplace_back();
+            last_.push_back(0);
+        }
+    }
+}
+
+bool PackedPhraseDecider::holds_words(std::size_t phrase, Xapian::docid did) const {
+    auto& its = postings_[phrase];
+    if (its.empty() || did < last_[phrase]) {
+        its.clear();
+        std::size_t flat = 0;
+        for (const auto& choice : choices_) {
+            for (const CompiledPhrase& p : choice) {
+                if (flat++ != phrase) continue;
+                for (const std::string& term : p.terms()) its.push_back(db_.postlist_begin(term));
+            }
+        }
+    }
+    last_[phrase] = did;
+    for (auto& it : its) {
+        if (it != Xapian::PostingIterator() && *it < did) it.skip_to(did);
+        if (it == Xapian::PostingIterator() || *it != did) return false;
+    }
+    return true;
 }
 
 bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
     const std::string packed = doc.get_value(s::kPositionsSlot);
+    const Xapian::docid did = doc.get_docid();
     const auto term_list = [&doc] { return doc.termlist_begin(); };
-    // A choice of one phrase of single words: the document matched the AND of those words,
-    // which the query requires, so it holds them all.
-    const auto yes = [] { return true; };
+    std::size_t flat = 0;
     for (const auto& choice : choices_) {
-        const bool known = choice.size() == 1 && choice[0].single_terms();
-        const bool any = std::any_of(choice.begin(), choice.end(), [&](const CompiledPhrase& phrase) {
-            return phrase.holds(packed, term_list, known ? std::function<bool()>(yes) : nullptr);
-        });
+        bool any = false;
+        for (const CompiledPhrase& phrase : choice) {
+            const std::size_t index = flat++;
+            if (any) continue;
+            // One phrase of single words: the document matched the AND of those words, which
+            // the query requires, so it holds them all. Otherwise their postings say.
+            std::function<bool()> present;
+            if (phrase.single_terms()) {
+                if (choice.size() == 1) {
+                    present = [] { return true; };
+                } else {
+                    present = [this, index, did] { return holds_words(index, did); };
+                }
+            }
+            any = phrase.holds(packed, term_list, present);
+        }
         if (!any) return false;
     }
     return true;

@@ -118,11 +118,21 @@ using PhraseChoice = std::vector<PhraseSpec>;
 /// phrases a document must match for the whole query to match (see rewrite_positional()).
 class PackedPhraseDecider : public Xapian::MatchDecider {
 public:
-    explicit PackedPhraseDecider(std::vector<PhraseChoice> choices);
+    /// `db` is the database searched (documents come with its docids): its postings tell
+    /// whether a document holds a phrase's words when the match does not already say so.
+    PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db);
     bool operator()(const Xapian::Document& doc) const override;
 
 private:
+    /// True when document `did` holds every word of `phrase` (single_terms() only).
+    [[nodiscard]] bool holds_words(std::size_t phrase, Xapian::docid did) const;
+
     std::vector<std::vector<CompiledPhrase>> choices_;
+    Xapian::Database db_;
+    /// Per phrase (choices flattened), the postings of its words, read forward; reopened when
+    /// a docid comes before the last (a sharded search takes each shard in turn).
+    mutable std::vector<std::vector<Xapian::PostingIterator>> postings_;
+    mutable std::vector<Xapian::docid> last_;
 };
 
 /// `query` with every OP_PHRASE and OP_NEAR replaced for an index with packed positions;

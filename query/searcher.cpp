@@ -422,7 +422,7 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
     const bool feedback = request.prf.docs > 0 && request.prf.terms > 0;
     std::vector<PhraseChoice> deferred;
     p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
-    if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred));
+    if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
     p.filter_part = p.query;
     if (request.prf.docs > 0 && request.prf.terms > 0 && !p.query.empty()) expand_rm3(request, p);
     return p;
