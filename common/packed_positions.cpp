@@ -193,12 +193,27 @@ bool PackedDocument::matches(const std::vector<std::vector<std::uint32_t>>& slot
         }
         return false;
     }
-    // NEAR: some window starting at a word holds a distinct position for every slot. Slots
-    // may share words ("(tea OR rain) NEAR rain"), so positions are assigned by backtracking.
+    // NEAR: some window starting at a word holds a distinct position for every slot. When no
+    // two slots share a word number, a position in the window for each slot is enough;
+    // otherwise ("(tea OR rain) NEAR rain") positions are assigned by backtracking.
+    bool shared = false;
+    for (std::size_t a = 0; a < n && !shared; ++a) {
+        for (std::size_t b = a + 1; b < n && !shared; ++b) {
+            for (std::uint32_t x : slots[a]) shared = shared || std::find(slots[b].begin(), slots[b].end(), x) != slots[b].end();
+        }
+    }
     std::vector<std::size_t> used;
     for (std::size_t start = 0; start < length_; ++start) {
         if (at(start) == 0) continue;
         const std::size_t limit = std::min<std::size_t>(length_, start + window);
+        bool each = true;
+        for (std::size_t s = 0; s < n && each; ++s) {
+            std::size_t j = start;
+            while (j < limit && !in_slot(j, slots[s])) ++j;
+            each = j < limit;
+        }
+        if (!each) continue;
+        if (!shared) return true;
         used.clear();
         if (assign(slots, 0, start, limit, used)) return true;
     }

@@ -74,8 +74,10 @@ public:
     /// True when, for every slot s of `slots`, a word numbered in slots[s] occurs such that:
     /// - `ordered` (OP_PHRASE): the slots' words come in order, each after the last, and the
     ///   first and last lie less than `window` positions apart;
-    /// - otherwise (OP_NEAR): the words lie less than `window` positions apart, in any order.
-    /// This is what Xapian's OP_PHRASE and OP_NEAR check on its own position lists. Word
+    /// - otherwise (OP_NEAR): the words lie less than `window` positions apart, in any order,
+    ///   each slot at a position of its own.
+    /// This is what Xapian's OP_PHRASE checks on its position lists, and OP_NEAR too unless
+    /// slots share words (Xapian then follows its own search order). Word
     /// numbers are 1-based ranks, as rank_of() gives them; a slot with no numbers never matches.
     [[nodiscard]] bool matches(const std::vector<std::vector<std::uint32_t>>& slots, unsigned window,
                                bool ordered) const;

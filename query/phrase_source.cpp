@@ -12,6 +12,19 @@ namespace revsearch::query {
 
 namespace s = revsearch::schema;
 
+namespace {
+
+/// True when document `did` is in every one of `postings`, which are moved forward to it.
+bool all_at(std::vector<Xapian::PostingIterator>& postings, Xapian::docid did) {
+    for (auto& it : postings) {
+        if (it != Xapian::PostingIterator() && *it < did) it.skip_to(did);
+        if (it == Xapian::PostingIterator() || *it != did) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 CompiledPhrase::CompiledPhrase(std::vector<std::vector<std::string>> slots, unsigned window, bool ordered)
     : slots_(std::move(slots)), window_(window), ordered_(ordered) {
     assert(!slots_.empty());
@@ -112,11 +125,7 @@ bool PackedPhraseDecider::holds_words(std::size_t phrase, Xapian::docid did) con
         }
     }
     last_[phrase] = did;
-    for (auto& it : its) {
-        if (it != Xapian::PostingIterator() && *it < did) it.skip_to(did);
-        if (it == Xapian::PostingIterator() || *it != did) return false;
-    }
-    return true;
+    return all_at(its, did);
 }
 
 bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
@@ -135,7 +144,9 @@ bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
             if (phrase.single_terms()) {
                 if (choice.size() == 1) {
                     present = [] { return true; };
-                } else {
+                } else if (db_.size() == 1) {
+                    // Over several shards the document's docid is its shard's, which the
+                    // combined database's postings do not use: the term list answers.
                     present = [this, index, did] { return holds_words(index, did); };
                 }
             }
@@ -194,13 +205,7 @@ bool PackedPhraseSource::holds_phrase(Xapian::docid did) {
     }
     // check() may ask about a document the phrase's words are not all in: when every slot is
     // one word, their postings (read forward, as the docids come) say so cheaply.
-    const auto present = [this, did] {
-        for (auto& it : words_) {
-            if (it != Xapian::PostingIterator() && *it < did) it.skip_to(did);
-            if (it == Xapian::PostingIterator() || *it != did) return false;
-        }
-        return true;
-    };
+    const auto present = [this, did] { return all_at(words_, did); };
     return phrase_.holds(*values_, [this, did] { return db_.termlist_begin(did); },
                          phrase_.single_terms() ? std::function<bool()>(present) : nullptr);
 }
@@ -236,7 +241,7 @@ void PackedPhraseSource::next(double) {
 void PackedPhraseSource::skip_to(Xapian::docid did, double) {
     if (!started_) return seek(did);
     if (valid_ && did <= current_) return;
-    seek(std::max(did, valid_ ? did : current_ + 1));
+    seek(valid_ ? did : std::max(did, current_ + 1));
 }
 
 bool PackedPhraseSource::check(Xapian::docid did, double) {
@@ -257,8 +262,12 @@ unsigned window_of(const Xapian::Query& node, bool ordered) {
     const std::string description = node.get_description();
     const std::string marker = ordered ? " PHRASE " : " NEAR ";
     const std::size_t at = description.find(marker);
-    if (at == std::string::npos) throw QueryError("cannot read the window of " + description);
-    return static_cast<unsigned>(std::stoul(description.substr(at + marker.size())));
+    try {
+        if (at != std::string::npos) return static_cast<unsigned>(std::stoul(description.substr(at + marker.size())));
+    } catch (const std::logic_error&) {
+        // a window Xapian did not print: reported below
+    }
+    throw QueryError("cannot read the window of " + description);
 }
 
 std::string term_of(const Xapian::Query& leaf) { return *leaf.get_terms_begin(); }

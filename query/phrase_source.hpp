@@ -12,11 +12,10 @@
 /// Phrase and NEAR search over an index with packed positions (common/packed_positions.hpp).
 ///
 /// Xapian's OP_PHRASE and OP_NEAR read its position table, which such an index does not have.
-/// rewrite_positional() therefore turns each of them into
-///     OP_FILTER(OP_AND(the same subqueries), PackedPhraseSource)
-/// The AND finds the documents holding every word and gives them the same weight OP_PHRASE
-/// would (the sum of its words' weights); the source then keeps the documents whose packed
-/// positions hold the words in order (or near each other).
+/// rewrite_positional() therefore turns each of them into OP_AND(the same subqueries), which
+/// finds the documents holding every word and gives them the weight OP_PHRASE would (the sum
+/// of its words' weights), and then checks the packed positions: with a PackedPhraseDecider
+/// where every match must hold the phrase, with a PackedPhraseSource elsewhere.
 namespace revsearch::query {
 
 /// A phrase's terms, sorted, and the slots naming them; checks documents against it.
@@ -62,9 +61,10 @@ private:
 /// as a phrase (`ordered`) or near each other, within `window` positions. Each slot lists the
 /// terms that may stand there (one term, or the alternatives of an OR or a synonym).
 ///
-/// Xapian asks it to check() only the documents the surrounding AND has already matched, so
-/// its cost is one value read and one term-list read per such document. It has no name(), so
-/// it cannot be sent to a remote shard. Not thread-safe; Xapian clones it per shard.
+/// It checks every document holding the phrase's words (whether Xapian drives it with next()
+/// or asks it to check() what the surrounding AND matched): one value read each, and a
+/// postings or term-list read to confirm a match. It has no name(), so it cannot be sent to
+/// a remote shard. Not thread-safe; Xapian clones it per shard.
 class PackedPhraseSource : public Xapian::PostingSource {
 public:
     /// REQUIRES: slots is not empty and no slot is empty.
@@ -118,8 +118,10 @@ using PhraseChoice = std::vector<PhraseSpec>;
 /// phrases a document must match for the whole query to match (see rewrite_positional()).
 class PackedPhraseDecider : public Xapian::MatchDecider {
 public:
-    /// `db` is the database searched (documents come with its docids): its postings tell
-    /// whether a document holds a phrase's words when the match does not already say so.
+    /// `db` is the database searched. When it is one database (not several shards, whose
+    /// documents come with their own shard's docids), its postings tell whether a document
+    /// holds a phrase's words when the match does not already say so; otherwise the
+    /// document's term list does.
     PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db);
     bool operator()(const Xapian::Document& doc) const override;
 
@@ -146,8 +148,8 @@ private:
 /// as one choice. A phrase anywhere else (under OR with other words, or negated) gets a
 /// PackedPhraseSource. Without `deferred`, every phrase gets a source.
 ///
-/// Deferred phrases match exactly the documents OP_PHRASE would, and weigh the same, but for
-/// one case: in an OR of phrases, a document holding all the words of two branches, where
+/// Deferred phrases match the documents OP_PHRASE would, and weigh the same, but for one
+/// case: in an OR of phrases, a document holding all the words of two branches, where
 /// only one branch's phrase holds, also gets the other branch's weight. Throws QueryError for a phrase whose parts are
 /// not terms or alternatives of terms (QueryParser makes none).
 [[nodiscard]] Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count,

@@ -51,7 +51,9 @@ std::string describe_analyzer(const AnalyzerSettings& a) {
     out += a.stopwords_name.empty() ? std::string("none") : a.stopwords_name;
     out += " (";
     out += std::to_string(a.stopwords.size());
-    out += " words)";
+    out += " words), ";
+    out += a.packed_positions ? "packed" : "xapian";
+    out += " positions";
     return out;
 }
 
@@ -248,12 +250,14 @@ AnalyzerSettings Searcher::shard_analyzer() const {
                 schema = my_schema;
                 continue;
             }
-            if (mine.language != settings.language || mine.stopwords != settings.stopwords) {
+            if (mine.language != settings.language || mine.stopwords != settings.stopwords ||
+                mine.packed_positions != settings.packed_positions) {
                 throw IndexError(*stub_, "the shards were indexed with different analyzers, so one "
                                          "query cannot match them alike: " +
                                              first->label + " has " + describe_analyzer(settings) +
                                              ", " + shard.label + " has " + describe_analyzer(mine) +
-                                             " (re-index them with the same --language and --stopwords)");
+                                             " (re-index them with the same --language, --stopwords "
+                                             "and --positions)");
             }
             if (my_schema != schema) {
                 throw IndexError(*stub_, "the shards have different schema versions: " + first->label +

@@ -95,6 +95,41 @@ TEST_CASE("shards indexed with different analyzers are refused", "[remote]") {
     }
 }
 
+TEST_CASE("local shards with packed positions answer phrases as the single database does", "[remote]") {
+    // The phrase decider sees each shard's own docids: the answers must not depend on them.
+    TempDir dir;
+    const std::string generated = dir.write("generated.jsonl", jsonl_reviews(300, "gen-"));
+    const std::vector<std::string> inputs{(source_dir() / "corpus" / "samples").string(), generated};
+    std::vector<std::string> args{"--db", dir.file("single.db")};
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    REQUIRE(run_index(args).exit_code == 0);
+    index_sharded(dir.file("sharded.db"), inputs, 3);
+    for (const char* text : {"\"compassion fatigue\"", "self-compassion", "\"the book\" patience",
+                             "kind NEAR/4 self", "\"stress management\" OR burnout"}) {
+        INFO(text);
+        const ProcessResult a = query_cli({"--db", dir.file("single.db"), "--format", "trec", "--top", "1000", text});
+        const ProcessResult b = query_cli({"--db", dir.file("sharded.db"), "--format", "trec", "--top", "1000", text});
+        REQUIRE(a.exit_code == 0);
+        CHECK(a.out == b.out);
+    }
+    CHECK_FALSE(query_cli({"--db", dir.file("single.db"), "--format", "trec", "\"compassion fatigue\""}).out.empty());
+}
+
+TEST_CASE("shards with different position layouts are refused", "[remote]") {
+    TempDir dir;
+    const std::string one = dir.write("one.jsonl", jsonl_reviews(5, "a-"));
+    const std::string two = dir.write("two.jsonl", jsonl_reviews(5, "b-"));
+    fs::create_directories(dir.file("sharded"));
+    REQUIRE(run_index({"--db", dir.file("sharded/shard-000"), one}).exit_code == 0);
+    REQUIRE(run_index({"--db", dir.file("sharded/shard-001"), "--positions", "xapian", two}).exit_code == 0);
+    dir.write("sharded/XAPIANDB", "glass shard-000\nglass shard-001\n");
+    const ProcessResult r = query_cli({"--db", dir.file("sharded"), "patience"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("different analyzers"));
+    CHECK_THAT(r.err, Catch::Contains("packed positions"));
+    CHECK_THAT(r.err, Catch::Contains("xapian positions"));
+}
+
 TEST_CASE("the stats of a stub sum its shards' counts", "[remote]") {
     TempDir dir;
     const std::string one = dir.write("in/one.jsonl", jsonl_reviews(7, "a-"));
