@@ -28,6 +28,21 @@ ProcessResult query_cli(const std::vector<std::string>& args) {
     return run_process(argv);
 }
 
+/// dir/sharded: two shards of five reviews each, the second indexed with `second_args`
+/// (a different analyzer), behind a stub. Returns the folder.
+std::string mismatched_shards(const TempDir& dir, const std::vector<std::string>& second_args) {
+    const std::string one = dir.write("one.jsonl", jsonl_reviews(5, "a-"));
+    const std::string two = dir.write("two.jsonl", jsonl_reviews(5, "b-"));
+    fs::create_directories(dir.file("sharded"));
+    REQUIRE(run_index({"--db", dir.file("sharded/shard-000"), one}).exit_code == 0);
+    std::vector<std::string> args{"--db", dir.file("sharded/shard-001")};
+    args.insert(args.end(), second_args.begin(), second_args.end());
+    args.push_back(two);
+    REQUIRE(run_index(args).exit_code == 0);
+    dir.write("sharded/XAPIANDB", "glass shard-000\nglass shard-001\n");
+    return dir.file("sharded");
+}
+
 }  // namespace
 
 TEST_CASE("a stub of local shards answers exactly as the single database does", "[remote]") {
@@ -68,12 +83,7 @@ TEST_CASE("a stub of local shards answers exactly as the single database does", 
 
 TEST_CASE("shards indexed with different analyzers are refused", "[remote]") {
     TempDir dir;
-    const std::string one = dir.write("one.jsonl", jsonl_reviews(5, "a-"));
-    const std::string two = dir.write("two.jsonl", jsonl_reviews(5, "b-"));
-    fs::create_directories(dir.file("sharded"));
-    REQUIRE(run_index({"--db", dir.file("sharded/shard-000"), one}).exit_code == 0);
-    REQUIRE(run_index({"--db", dir.file("sharded/shard-001"), "--language", "none", two}).exit_code == 0);
-    dir.write("sharded/XAPIANDB", "glass shard-000\nglass shard-001\n");
+    (void)mismatched_shards(dir, {"--language", "none"});
 
     SECTION("opening the stub is an index error naming both shards and their settings") {
         try {
@@ -117,13 +127,7 @@ TEST_CASE("local shards with packed positions answer phrases as the single datab
 
 TEST_CASE("shards with different position layouts are refused", "[remote]") {
     TempDir dir;
-    const std::string one = dir.write("one.jsonl", jsonl_reviews(5, "a-"));
-    const std::string two = dir.write("two.jsonl", jsonl_reviews(5, "b-"));
-    fs::create_directories(dir.file("sharded"));
-    REQUIRE(run_index({"--db", dir.file("sharded/shard-000"), one}).exit_code == 0);
-    REQUIRE(run_index({"--db", dir.file("sharded/shard-001"), "--positions", "xapian", two}).exit_code == 0);
-    dir.write("sharded/XAPIANDB", "glass shard-000\nglass shard-001\n");
-    const ProcessResult r = query_cli({"--db", dir.file("sharded"), "patience"});
+    const ProcessResult r = query_cli({"--db", mismatched_shards(dir, {"--positions", "xapian"}), "patience"});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("different analyzers"));
     CHECK_THAT(r.err, Catch::Contains("packed positions"));
