@@ -83,9 +83,15 @@ std::string AnalyzerSettings::to_json() const {
     nlohmann::json j = {{"language", language},
                         {"stopwords_name", stopwords_name},
                         {"stopwords", stopwords},
-                        {"positions", packed_positions ? "packed" : "xapian"},
+                        {"positions", positions_name()},
                         {"schema", schema::kSchemaVersion}};
     return j.dump();
+}
+
+bool AnalyzerSettings::set_positions(std::string_view name) noexcept {
+    if (name != "packed" && name != "xapian") return false;
+    packed_positions = name == "packed";
+    return true;
 }
 
 AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
@@ -96,10 +102,9 @@ AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
         s.stopwords_name = j.value("stopwords_name", std::string());
         s.stopwords = j.value("stopwords", std::vector<std::string>());
         const std::string positions = j.value("positions", std::string("xapian"));
-        if (positions != "packed" && positions != "xapian") {
+        if (!s.set_positions(positions)) {
             throw Error("unknown position layout '" + positions + "' in the index's analyzer settings");
         }
-        s.packed_positions = positions == "packed";
         return s;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("malformed analyzer settings in the index: ") + e.what());

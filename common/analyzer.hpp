@@ -22,6 +22,11 @@ struct AnalyzerSettings {
     /// say so (older revsearch, or another tool) has Xapian's.
     bool packed_positions = true;
 
+    /// "packed" or "xapian": the layout's name in options, metadata and messages.
+    [[nodiscard]] const char* positions_name() const noexcept { return packed_positions ? "packed" : "xapian"; }
+    /// Sets packed_positions from its name. Returns false, changing nothing, for another name.
+    [[nodiscard]] bool set_positions(std::string_view name) noexcept;
+
     /// Serialises for the database metadata.
     [[nodiscard]] std::string to_json() const;
     /// Inverse of to_json(). Throws revsearch::Error on malformed input.

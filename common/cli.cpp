@@ -50,10 +50,9 @@ AnalyzerSettings AnalyzerOptions::settings() const {
     (void)make_stemmer(language);  // validates the language now, as a usage error
     s.stopwords_name = stopwords == "none" ? "" : stopwords;
     s.stopwords = load_stopwords(s.stopwords_name);
-    if (positions != "packed" && positions != "xapian") {
+    if (!s.set_positions(positions)) {
         throw UsageError("--positions takes packed or xapian, not '" + positions + "'");
     }
-    s.packed_positions = positions == "packed";
     return s;
 }
 

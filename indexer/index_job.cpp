@@ -578,7 +578,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         } else if (has_documents) {
             throw UsageError("the index at " + options_.db_path + " was built with language '" +
                              existing.language + "', stop words '" + existing.stopwords_name +
-                             "' and " + (existing.packed_positions ? "packed" : "xapian") +
+                             "' and " + existing.positions_name() +
                              " positions; index into a new --db to change the analyzer");
         }
     }

@@ -51,14 +51,7 @@ bool CompiledPhrase::holds(const std::string& packed, const std::function<Xapian
     if (doc.has_hash_collision()) return holds_by_term_list(doc, term_list());
     // A word the document holds is found by its hash, so "no" is exact; "yes" is exact when
     // every word is there (a missing word may share the hash of one that is).
-    numbers_.resize(slot_terms_.size());
-    for (std::size_t i = 0; i < slot_terms_.size(); ++i) {
-        numbers_[i].clear();
-        for (std::size_t index : slot_terms_[i]) {
-            if (const std::uint32_t rank = doc.rank_of(hashes_[index]); rank != 0) numbers_[i].push_back(rank);
-        }
-        if (numbers_[i].empty()) return false;
-    }
+    if (!number_slots([&](std::size_t index) { return doc.rank_of(hashes_[index]); })) return false;
     if (!doc.matches(numbers_, window_, ordered_)) return false;
     if (words_present && words_present()) return true;
     return holds_by_term_list(doc, term_list());
@@ -77,15 +70,20 @@ bool CompiledPhrase::holds_by_term_list(const positions::PackedDocument& doc, Xa
         while (k < terms_.size() && terms_[k] < term) ++k;
         if (k < terms_.size() && terms_[k] == term) ranks_[k++] = positional ? rank : 0;
     }
+    return number_slots([this](std::size_t index) { return ranks_[index]; }) &&
+           doc.matches(numbers_, window_, ordered_);
+}
+
+bool CompiledPhrase::number_slots(const std::function<std::uint32_t(std::size_t)>& rank) const {
     numbers_.resize(slot_terms_.size());
     for (std::size_t i = 0; i < slot_terms_.size(); ++i) {
         numbers_[i].clear();
         for (std::size_t index : slot_terms_[i]) {
-            if (ranks_[index] != 0) numbers_[i].push_back(ranks_[index]);
+            if (const std::uint32_t r = rank(index); r != 0) numbers_[i].push_back(r);
         }
         if (numbers_[i].empty()) return false;
     }
-    return doc.matches(numbers_, window_, ordered_);
+    return true;
 }
 
 std::string CompiledPhrase::describe() const {
@@ -100,58 +98,41 @@ std::string CompiledPhrase::describe() const {
 PackedPhraseDecider::PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db)
     : db_(db) {
     for (PhraseChoice& choice : choices) {
-        std::vector<CompiledPhrase> compiled;
-        for (PhraseSpec& p : choice) compiled.emplace_back(std::move(p.slots), p.window, p.ordered);
+        std::vector<Checked> compiled;
+        for (PhraseSpec& p : choice) compiled.push_back({CompiledPhrase(std::move(p.slots), p.window, p.ordered), {}, 0});
         choices_.push_back(std::move(compiled));
-    }
-    for (const auto& choice : choices_) {
-        for (std::size_t i = 0; i < choice.size(); ++i) {
-            postings_.emplace_back();
-            last_.push_back(0);
-        }
     }
 }
 
-bool PackedPhraseDecider::holds_words(std::size_t phrase, Xapian::docid did) const {
-    auto& its = postings_[phrase];
-    if (its.empty() || did < last_[phrase]) {
-        its.clear();
-        std::size_t flat = 0;
-        for (const auto& choice : choices_) {
-            for (const CompiledPhrase& p : choice) {
-                if (flat++ != phrase) continue;
-                for (const std::string& term : p.terms()) its.push_back(db_.postlist_begin(term));
-            }
-        }
+bool PackedPhraseDecider::holds_words(const Checked& c, Xapian::docid did) const {
+    if (c.postings.empty() || did < c.last) {
+        c.postings.clear();
+        for (const std::string& term : c.phrase.terms()) c.postings.push_back(db_.postlist_begin(term));
     }
-    last_[phrase] = did;
-    return all_at(its, did);
+    c.last = did;
+    return all_at(c.postings, did);
 }
 
 bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
     const std::string packed = doc.get_value(s::kPositionsSlot);
     const Xapian::docid did = doc.get_docid();
     const auto term_list = [&doc] { return doc.termlist_begin(); };
-    std::size_t flat = 0;
     for (const auto& choice : choices_) {
-        bool any = false;
-        for (const CompiledPhrase& phrase : choice) {
-            const std::size_t index = flat++;
-            if (any) continue;
+        const bool any = std::any_of(choice.begin(), choice.end(), [&](const Checked& c) {
             // One phrase of single words: the document matched the AND of those words, which
             // the query requires, so it holds them all. Otherwise their postings say.
             std::function<bool()> present;
-            if (phrase.single_terms()) {
+            if (c.phrase.single_terms()) {
                 if (choice.size() == 1) {
                     present = [] { return true; };
                 } else if (db_.size() == 1) {
                     // Over several shards the document's docid is its shard's, which the
                     // combined database's postings do not use: the term list answers.
-                    present = [this, index, did] { return holds_words(index, did); };
+                    present = [this, &c, did] { return holds_words(c, did); };
                 }
             }
-            any = phrase.holds(packed, term_list, present);
-        }
+            return c.phrase.holds(packed, term_list, present);
+        });
         if (!any) return false;
     }
     return true;

@@ -51,6 +51,9 @@ private:
     std::vector<std::vector<std::size_t>> slot_terms_;  // indexes into terms_, per slot
     std::vector<std::uint32_t> hashes_;                 // word_hash() of terms_
     bool single_terms_ = true;
+    /// Fills numbers_: per slot, the nonzero ranks `rank` gives its terms (by index into
+    /// terms_). False when some slot has none, so the phrase cannot hold.
+    [[nodiscard]] bool number_slots(const std::function<std::uint32_t(std::size_t)>& rank) const;
     /// The exact check: ranks from the term list.
     [[nodiscard]] bool holds_by_term_list(const positions::PackedDocument& doc, Xapian::TermIterator t) const;
     mutable std::vector<std::uint32_t> ranks_;
@@ -126,15 +129,18 @@ public:
     bool operator()(const Xapian::Document& doc) const override;
 
 private:
-    /// True when document `did` holds every word of `phrase` (single_terms() only).
-    [[nodiscard]] bool holds_words(std::size_t phrase, Xapian::docid did) const;
+    /// A phrase, with the postings of its words, read forward; reopened when a docid comes
+    /// before the last one asked about.
+    struct Checked {
+        CompiledPhrase phrase;
+        mutable std::vector<Xapian::PostingIterator> postings;
+        mutable Xapian::docid last = 0;
+    };
+    /// True when document `did` holds every word of `c` (single_terms() only).
+    [[nodiscard]] bool holds_words(const Checked& c, Xapian::docid did) const;
 
-    std::vector<std::vector<CompiledPhrase>> choices_;
+    std::vector<std::vector<Checked>> choices_;
     Xapian::Database db_;
-    /// Per phrase (choices flattened), the postings of its words, read forward; reopened when
-    /// a docid comes before the last (a sharded search takes each shard in turn).
-    mutable std::vector<std::vector<Xapian::PostingIterator>> postings_;
-    mutable std::vector<Xapian::docid> last_;
 };
 
 /// `query` with every OP_PHRASE and OP_NEAR replaced for an index with packed positions;

@@ -52,7 +52,7 @@ std::string describe_analyzer(const AnalyzerSettings& a) {
     out += " (";
     out += std::to_string(a.stopwords.size());
     out += " words), ";
-    out += a.packed_positions ? "packed" : "xapian";
+    out += a.positions_name();
     out += " positions";
     return out;
 }
@@ -428,7 +428,7 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
     p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
     if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
     p.filter_part = p.query;
-    if (request.prf.docs > 0 && request.prf.terms > 0 && !p.query.empty()) expand_rm3(request, p);
+    if (feedback && !p.query.empty()) expand_rm3(request, p);
     return p;
 }
 

@@ -156,7 +156,7 @@ json analyzer_json(const AnalyzerSettings& analyzer) {
     return {{"language", analyzer.language},
             {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
             {"stemming", "STEM_ALL"},
-            {"positions", analyzer.packed_positions ? "packed" : "xapian"}};
+            {"positions", analyzer.positions_name()}};
 }
 
 }  // namespace
