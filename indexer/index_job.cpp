@@ -789,7 +789,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         for (std::size_t i = 1; i < lane_count; ++i) {
             for (const auto& [word, freq] : lanes[i]->spelling()) spelling[word] += freq;
         }
-        write_spelling_part(plan.work_dir, spelling, kMinSpellingCount);
+        write_spelling_parts(plan.work_dir, spelling, kMinSpellingCount, thread_count(options_));
         spelling = {};
         for (const std::string& p : spelling_parts(plan.work_dir)) all_parts.push_back(p);
         summary.seconds = elapsed();
@@ -822,7 +822,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
             for (std::size_t i; (i = next_shard++) < lane_count;) {
                 try {
                     const std::string dir = PartStore::lane_dir(plan.work_dir, i);
-                    write_spelling_part(dir, lanes[i]->take_spelling(), kMinSpellingCount);
+                    write_spelling_parts(dir, lanes[i]->take_spelling(), kMinSpellingCount, 1);
                     std::vector<std::string> sources = plan.parts[i]->complete_parts();
                     for (const std::string& p : spelling_parts(dir)) sources.push_back(p);
                     plan.locks[i].reset();

@@ -23,6 +23,10 @@ namespace {
 /// their memory stays bounded whatever the corpus.
 constexpr std::size_t kMaxHeldSpellingWords = 1u << 20;
 
+/// write_spelling_parts() gives each writer at least this many words: below it, a thread and
+/// a database more cost more than they save.
+constexpr std::size_t kSpellingWordsPerPiece = 20000;
+
 /// kMetaPartSpelling's form: `word TAB count` lines, zstd-compressed (a frame even when
 /// there are no words, so a part that counted nothing still says so).
 std::string pack_spelling(const SpellingCounts& counts) {
@@ -270,26 +274,51 @@ void remove_spelling_parts(const std::string& dir) {
     for (const std::string& path : spelling_parts(dir)) fs::remove_all(path);
 }
 
-std::string write_spelling_part(const std::string& dir, const SpellingCounts& counts,
-                                Xapian::termcount min_count) {
+std::vector<std::string> write_spelling_parts(const std::string& dir, const SpellingCounts& counts,
+                                              Xapian::termcount min_count, std::size_t max_pieces) {
     std::vector<std::pair<std::string_view, Xapian::termcount>> kept;
     for (const auto& [word, freq] : counts) {
         if (freq >= min_count) kept.emplace_back(word, freq);
     }
-    if (kept.empty()) return "";
+    if (kept.empty()) return {};
     // Sorted words let Xapian build each n-gram fragment's word list in order.
     std::sort(kept.begin(), kept.end());
-    char name[32];
-    std::snprintf(name, sizeof name, "spelling-%04zu", next_number(spelling_parts(dir), kSpellingPrefix));
-    const std::string path = dir + "/" + name;
-    guard(path, [&] {
-        Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
-        for (const auto& [word, freq] : kept) db.add_spelling(std::string(word), freq);
-        db.set_metadata(std::string(kMetaSpellingPart), std::to_string(kept.size()));
-        db.commit();
-        db.close();
-    });
-    return path;
+    const std::size_t pieces = std::clamp<std::size_t>(kept.size() / kSpellingWordsPerPiece, 1,
+                                                       std::max<std::size_t>(max_pieces, 1));
+    // Names are taken before any piece is written, so the writers never pick the same one.
+    const std::size_t first = next_number(spelling_parts(dir), kSpellingPrefix);
+    std::vector<std::string> paths;
+    for (std::size_t i = 0; i < pieces; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "spelling-%04zu", first + i);
+        paths.push_back(dir + "/" + name);
+    }
+    // Piece i holds a run of the sorted words; the compaction merges the pieces' fragment
+    // lists as it merges any two spelling tables.
+    std::vector<std::exception_ptr> errors(pieces);
+    auto write_piece = [&](std::size_t i) {
+        const std::size_t begin = kept.size() * i / pieces;
+        const std::size_t end = kept.size() * (i + 1) / pieces;
+        try {
+            guard(paths[i], [&] {
+                Xapian::WritableDatabase db(paths[i], Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+                for (std::size_t w = begin; w < end; ++w) db.add_spelling(std::string(kept[w].first), kept[w].second);
+                db.set_metadata(std::string(kMetaSpellingPart), std::to_string(end - begin));
+                db.commit();
+                db.close();
+            });
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> writers;
+    for (std::size_t i = 1; i < pieces; ++i) writers.emplace_back(write_piece, i);
+    write_piece(0);
+    for (std::thread& t : writers) t.join();
+    for (const std::exception_ptr& e : errors) {
+        if (e) std::rethrow_exception(e);
+    }
+    return paths;
 }
 
 // ---- Lane ----

@@ -113,13 +113,15 @@ private:
 };
 
 /// The spelling data of a fresh build, kept apart from the parts in databases named
-/// spelling-0000, spelling-0001, ... in `dir` (one per run that had counts to write).
-/// Words counted fewer than `min_count` times are left out: in a corpus they are mostly
-/// typos and stray names, poor "did you mean" suggestions. Returns "" when nothing is kept.
-/// A spelling part is written in one commit, with a marker, so a run that stopped while
-/// writing one leaves nothing that spelling_parts() lists. Throws IndexError.
-std::string write_spelling_part(const std::string& dir, const SpellingCounts& counts,
-                                Xapian::termcount min_count);
+/// spelling-0000, spelling-0001, ... in `dir`. Words counted fewer than `min_count` times are
+/// left out: in a corpus they are mostly typos and stray names, poor "did you mean"
+/// suggestions. The words are split, in sorted runs, over up to `max_pieces` databases
+/// written side by side (a piece gets at least 20,000 words). Each piece is written in one
+/// commit, with a marker, so a run that stopped while writing one leaves nothing that
+/// spelling_parts() lists. Returns the pieces' paths (none when nothing is kept). Throws
+/// IndexError.
+std::vector<std::string> write_spelling_parts(const std::string& dir, const SpellingCounts& counts,
+                                              Xapian::termcount min_count, std::size_t max_pieces);
 /// The complete spelling parts in `dir`, in order; incomplete ones are removed.
 [[nodiscard]] std::vector<std::string> spelling_parts(const std::string& dir);
 /// Removes the spelling parts in `dir`: a resumed build counts its parts' words again from
@@ -145,8 +147,8 @@ struct LaneSettings {
     bool spelling = true;
     std::uint64_t batch_records = 10000;
     std::uint64_t batch_bytes = 64u << 20;
-    std::size_t queue_items = 4096;
-    std::size_t queue_bytes = 16u << 20;
+    std::size_t queue_items = 1024;
+    std::size_t queue_bytes = 4u << 20;
     /// Make a last commit when the input ends. Off when the caller commits the lane's store
     /// itself afterwards (taking spelling() first), so a run ends in a single commit.
     bool commit_at_end = true;

@@ -17,6 +17,7 @@
 #include "common/schema.hpp"
 #include "common/shards.hpp"
 #include "indexer/index_job.hpp"
+#include "indexer/lane.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace revsearch;
@@ -171,6 +172,53 @@ TEST_CASE("a fresh build's spelling data keeps the words counted at least twice 
             CHECK(spelling_frequency(shard, "quillwort") == 0);  // once in each shard
             CHECK(spelling_frequency(shard, "harbor") > 2);
         }
+    }
+}
+
+TEST_CASE("spelling data split over pieces written side by side compacts into the whole table",
+          "[indexer]") {
+    TempDir dir;
+    // 60,000 made-up words of five letters; every third is counted once and so left out.
+    SpellingCounts counts;
+    std::vector<std::string> words;
+    for (int i = 0; i < 60000; ++i) {
+        std::string w;
+        for (int n = i, k = 0; k < 5; ++k, n /= 26) w += static_cast<char>('a' + n % 26);
+        words.push_back(w);
+        counts[w] = static_cast<Xapian::termcount>(1 + i % 3);
+    }
+    const std::vector<std::string> pieces = write_spelling_parts(dir.path().string(), counts, 2, 8);
+    // 40,000 words kept, at least 20,000 a piece: two pieces, in sorted runs of words.
+    REQUIRE(pieces.size() == 2);
+    CHECK(spelling_parts(dir.path().string()) == pieces);
+    std::string last_of_first;
+    std::string first_of_second;
+    {
+        Xapian::Database first(pieces[0]);
+        Xapian::Database second(pieces[1]);
+        for (auto it = first.spellings_begin(); it != first.spellings_end(); ++it) last_of_first = *it;
+        first_of_second = *second.spellings_begin();
+        CHECK(first_of_second > last_of_first);
+    }
+
+    Xapian::Database sources;
+    for (const std::string& p : pieces) sources.add_database(Xapian::Database(p));
+    sources.compact(dir.file("whole"), Xapian::DBCOMPACT_SINGLE_FILE);
+    Xapian::Database whole(dir.file("whole"));
+    Xapian::doccount n = 0;
+    for (auto it = whole.spellings_begin(); it != whole.spellings_end(); ++it) ++n;
+    CHECK(n == 40000);
+    for (std::size_t i = 0; i < words.size(); i += 997) {
+        INFO(words[i]);
+        CHECK(spelling_frequency(whole, words[i]) == static_cast<Xapian::doccount>(i % 3 == 0 ? 0 : 1 + i % 3));
+    }
+    // Misspellings are corrected from either piece's words. Every made-up word ends in 'a',
+    // so one ending in 'z' is one edit from a single word.
+    for (std::string word : {last_of_first, first_of_second}) {
+        INFO(word);
+        std::string typo = word;
+        typo.back() = 'z';
+        CHECK(whole.get_spelling_suggestion(typo, 1) == word);
     }
 }
 
