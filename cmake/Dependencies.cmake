@@ -18,6 +18,7 @@ add_library(revsearch::stemmer ALIAS revsearch_stemmer)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
+find_package(simdjson 3 REQUIRED CONFIG)
 find_package(Threads REQUIRED)
 
 find_package(PkgConfig REQUIRED)

@@ -1,7 +1,9 @@
 #include "corpus/jsonl_reader.hpp"
 
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "common/date.hpp"
 #include "common/text.hpp"
@@ -72,8 +74,158 @@ bool is_known_key(const std::string& key) {
 
 }  // namespace
 
+namespace {
+
+/// The common case, read with simdjson: a line without control bytes holding an object
+/// whose known keys have the types the format asks for, where no key comes twice and every
+/// unknown key's value is a string or null. Fills `r` as parse_line_general() would and
+/// returns true; returns false, with `r` in any state, for every other line. Those go to the
+/// general path, which gives the same result and, for a reject, the reason. That keeps
+/// nlohmann's reading (its number formats, its handling of repeated keys) the one
+/// definition, and simdjson a faster route to the same records: the reader's thread parses
+/// for every lane, and what it spends is taken from them.
+bool parse_plain(const std::string& line, Review& r) {
+    for (const char c : line) {
+        if (static_cast<unsigned char>(c) < 0x20) return false;  // nlohmann refuses them in strings
+    }
+    thread_local simdjson::dom::parser parser;
+    thread_local std::string padded;
+    padded.reserve(line.size() + simdjson::SIMDJSON_PADDING);
+    padded.assign(line);
+    simdjson::dom::object obj;
+    if (parser.parse(padded.data(), padded.size(), false).get_object().get(obj) != simdjson::SUCCESS) {
+        return false;
+    }
+    r = Review{};
+    enum Key : unsigned { Id, Title, Reviewer, Date, Rating, Scale, Topics, Category, Product, Body, Url, kKeys };
+    static constexpr std::array<std::string_view, kKeys> kNames{
+        "id", "title", "reviewer", "date", "rating", "rating_scale", "topics", "category", "product", "body", "url"};
+    unsigned seen = 0;
+    std::string date_text;
+    struct Unknown {
+        std::string_view key;
+        std::string_view value;
+        bool null;
+    };
+    std::vector<Unknown> unknown;
+    const auto string_of = [](simdjson::dom::element v, std::string& out) {
+        std::string_view sv;
+        if (v.get_string().get(sv) != simdjson::SUCCESS) return false;
+        out = text::trim(std::string(sv));
+        return true;
+    };
+    const auto number_of = [](simdjson::dom::element v, std::optional<double>& out) {
+        double d = 0;
+        if (v.get_double().get(d) == simdjson::SUCCESS) {  // any number (simdjson converts integers)
+            out = d;
+            return std::isfinite(d);
+        }
+        std::string_view sv;
+        if (v.get_string().get(sv) != simdjson::SUCCESS) return false;
+        const std::string t = text::trim(std::string(sv));
+        if (t.empty()) return true;
+        char* end = nullptr;
+        d = std::strtod(t.c_str(), &end);
+        if (end != t.c_str() + t.size() || !std::isfinite(d)) return false;
+        out = d;
+        return true;
+    };
+    for (const auto field : obj) {
+        const std::string_view key = field.key;
+        const simdjson::dom::element value = field.value;
+        unsigned k = 0;
+        while (k < kKeys && kNames[k] != key) ++k;
+        if (k < kKeys) {
+            if ((seen & (1u << k)) != 0) return false;
+            seen |= 1u << k;
+        } else {
+            for (const Unknown& u : unknown) {
+                if (u.key == key) return false;
+            }
+        }
+        if (value.is_null()) {
+            if (k == kKeys) unknown.push_back({key, {}, true});  // kept to find it repeated
+            continue;
+        }
+        bool ok = true;
+        switch (k) {
+            case Id:
+                if (value.is_int64()) {
+                    r.id = std::to_string(value.get_int64().value_unsafe());
+                } else if (value.is_uint64()) {
+                    r.id = std::to_string(value.get_uint64().value_unsafe());
+                } else {
+                    ok = string_of(value, r.id);
+                }
+                break;
+            case Title: ok = string_of(value, r.title); break;
+            case Reviewer: ok = string_of(value, r.reviewer); break;
+            case Date: ok = string_of(value, date_text); break;
+            case Rating: ok = number_of(value, r.rating); break;
+            case Scale: ok = number_of(value, r.rating_scale); break;
+            case Category: ok = string_of(value, r.category); break;
+            case Product: ok = string_of(value, r.product); break;
+            case Url: ok = string_of(value, r.url); break;
+            case Body: {
+                std::string_view sv;
+                ok = value.get_string().get(sv) == simdjson::SUCCESS;
+                if (ok) r.body.assign(sv);  // keep paragraphs as written
+                break;
+            }
+            case Topics: {
+                std::string_view sv;
+                simdjson::dom::array topics;
+                if (value.get_string().get(sv) == simdjson::SUCCESS) {
+                    r.add_topic(std::string(sv));
+                } else if (value.get_array().get(topics) == simdjson::SUCCESS) {
+                    for (const simdjson::dom::element t : topics) {
+                        if (t.get_string().get(sv) != simdjson::SUCCESS) return false;
+                        r.add_topic(std::string(sv));
+                    }
+                } else {
+                    ok = false;
+                }
+                break;
+            }
+            default: {
+                std::string_view sv;
+                ok = value.get_string().get(sv) == simdjson::SUCCESS;
+                if (ok) unknown.push_back({key, sv, false});
+                break;
+            }
+        }
+        if (!ok) return false;
+    }
+    if (!date_text.empty()) {
+        if (auto parsed = date::parse(date_text)) {
+            r.date = *parsed;
+        } else {
+            r.extra.emplace_back("date_raw", date_text);
+        }
+    }
+    if (!r.has_text()) return false;
+    for (const Unknown& u : unknown) {
+        if (!u.null) r.extra.emplace_back(std::string(u.key), std::string(u.value));
+    }
+    return true;
+}
+
+}  // namespace
+
 bool JsonlReader::parse_line(const std::string& line, const InputInfo& info,
                              std::size_t line_number, Review& r, std::string& reason) {
+    if (!text::is_valid_utf8(line)) {
+        reason = "invalid UTF-8";
+        return false;
+    }
+    if (!parse_plain(line, r)) return parse_line_general(line, info, line_number, r, reason);
+    if (r.id.empty()) r.id = derived_id(info, line_number);
+    r.source = info.display + ":" + std::to_string(line_number);
+    return true;
+}
+
+bool JsonlReader::parse_line_general(const std::string& line, const InputInfo& info,
+                                     std::size_t line_number, Review& r, std::string& reason) {
     if (!text::is_valid_utf8(line)) {
         reason = "invalid UTF-8";
         return false;

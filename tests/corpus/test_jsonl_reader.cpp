@@ -383,3 +383,108 @@ TEST_CASE("parse_line reports the reason for one line without a sink", "[corpus]
         CHECK(review.title == "u");
     }
 }
+
+namespace {
+
+/// Everything parse_line() says of a line, as one comparable string.
+std::string outcome(bool general, const std::string& line) {
+    Review review;
+    std::string reason;
+    const bool ok = general ? JsonlReader::parse_line_general(line, kInfo, 7, review, reason)
+                            : JsonlReader::parse_line(line, kInfo, 7, review, reason);
+    if (!ok) return "rejected: " + reason;
+    nlohmann::json extra = nlohmann::json::array();
+    for (const auto& [k, v] : review.extra) extra.push_back({k, v});
+    return nlohmann::json{{"id", review.id},
+                          {"title", review.title},
+                          {"reviewer", review.reviewer},
+                          {"date", review.date},
+                          {"rating", review.rating ? nlohmann::json(*review.rating) : nlohmann::json()},
+                          {"scale", review.rating_scale ? nlohmann::json(*review.rating_scale) : nlohmann::json()},
+                          {"topics", review.topics},
+                          {"category", review.category},
+                          {"product", review.product},
+                          {"body", review.body},
+                          {"url", review.url},
+                          {"source", review.source},
+                          {"extra", extra}}
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+TEST_CASE("the fast JSON path reads every line as the general reader does", "[corpus]") {
+    const std::vector<std::string> lines = {
+        R"({"id":"r1","title":" A title ","reviewer":"Ann","date":"2019-03-04","rating":4,"rating_scale":5,"topics":["grief","Grief","self-compassion"],"category":"Books","product":"P","body":"  Para one.\n\nPara two.  ","url":"http://x","helpful":"3 of 4","nothing":null})",
+        R"({"id":12345,"title":"numeric id"})",
+        R"({"id":-7,"title":"negative id"})",
+        R"({"id":18446744073709551615,"title":"largest id"})",
+        R"({"id":1.5,"title":"float id"})",
+        R"({"id":-0,"title":"negative zero"})",
+        R"({"id":123456789012345678901234567890,"title":"too big"})",
+        R"({"title":"rating as text","rating":" 3.5 ","rating_scale":"10"})",
+        R"({"title":"rating blank","rating":"  "})",
+        R"({"title":"rating word","rating":"four"})",
+        R"({"title":"rating huge","rating":1E999})",
+        R"({"title":"rating bool","rating":true})",
+        R"({"title":"rating as exponent","rating":4e0,"rating_scale":5.000})",
+        R"({"title":"topic string","topics":"mindfulness"})",
+        R"({"title":"topic number","topics":[1]})",
+        R"({"title":"topic object","topics":{"a":"b"}})",
+        R"({"title":"unknown number","stars":4.0,"votes":[1,2],"meta":{"a":1}})",
+        R"({"title":"twice","title":"again"})",
+        R"({"title":"unknown twice","x":"1","x":"2"})",
+        R"({"title":"null twice","x":null,"x":"2"})",
+        R"({"title":"bad date","date":"sometime"})",
+        R"({"title":"","body":"   "})",
+        R"({"body":"no title but a body"})",
+        R"({"title":"escapes \u00e9\u0000 \ud83d\ude00 \"q\" \\ \/"})",
+        R"({"title":"lone surrogate \ud800"})",
+        "{\"title\":\"raw\ttab\"}",
+        "{\"title\":\"tab between\"}\t",
+        R"({"title":"trailing"} x)",
+        R"({"title":"trailing"} {"title":"two"})",
+        R"(["not","an","object"])",
+        R"("just a string")",
+        R"(42)",
+        R"({"title":"unclosed")",
+        R"({})",
+        R"({"title":null,"body":"null title"})",
+        R"({"title":5})",
+        R"({"body":["array body"]})",
+        "\xEF\xBB\xBF{\"title\":\"with a byte order mark\"}",
+        R"({"title":"deep","x":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]})",
+        R"( { "title" : "spaced" , "id" : " padded id " } )",
+    };
+    for (const std::string& line : lines) {
+        INFO("line: " << line);
+        CHECK(outcome(false, line) == outcome(true, line));
+    }
+
+    SECTION("and lines damaged at random") {
+        // Each of the lines above, edited at random places with the bytes JSON cares about.
+        const std::string bytes = "{}[]\":,\\ 0123456789eE.-+tnfu\t\x01\xc3\xa9";
+        std::uint32_t state = 12345;
+        const auto next = [&state] {
+            state = state * 1664525u + 1013904223u;
+            return state >> 8;
+        };
+        int fast_accepted = 0;
+        for (int round = 0; round < 4000; ++round) {
+            std::string line = lines[next() % lines.size()];
+            for (int edits = 1 + static_cast<int>(next() % 3); edits > 0; --edits) {
+                const std::size_t at = next() % (line.size() + 1);
+                switch (next() % 3) {
+                    case 0: line.insert(at, 1, bytes[next() % bytes.size()]); break;
+                    case 1: if (at < line.size()) line.erase(at, 1); break;
+                    default: if (at < line.size()) line[at] = bytes[next() % bytes.size()]; break;
+                }
+            }
+            INFO("line: " << line);
+            const std::string fast = outcome(false, line);
+            CHECK(fast == outcome(true, line));
+            if (fast.rfind("rejected", 0) != 0) ++fast_accepted;
+        }
+        CHECK(fast_accepted > 500);  // the edits leave many lines readable
+    }
+}
