@@ -35,6 +35,18 @@ bool take_string(const json& obj, const char* key, std::string& out, std::string
     return false;
 }
 
+/// A number given as text (" 3.5 "): blank gives nothing and true; anything but one whole
+/// finite number gives false.
+bool number_from_text(const std::string& text, std::optional<double>& out) {
+    const std::string s = text::trim(text);
+    if (s.empty()) return true;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v)) return false;
+    out = v;
+    return true;
+}
+
 bool take_number(const json& obj, const char* key, std::optional<double>& out,
                  std::string& reason) {
     const auto it = obj.find(key);
@@ -42,15 +54,12 @@ bool take_number(const json& obj, const char* key, std::optional<double>& out,
     if (it->is_number()) {
         out = it->get<double>();
     } else if (it->is_string()) {
-        const std::string s = text::trim(it->get_ref<const std::string&>());
-        if (s.empty()) return true;
-        char* end = nullptr;
-        const double v = std::strtod(s.c_str(), &end);
-        if (end != s.c_str() + s.size() || !std::isfinite(v)) {
-            reason = std::string("wrong value for '") + key + "': not a number: " + s;
+        if (!number_from_text(it->get_ref<const std::string&>(), out)) {
+            reason = std::string("wrong value for '") + key +
+                     "': not a number: " + text::trim(it->get_ref<const std::string&>());
             return false;
         }
-        out = v;
+        if (!out) return true;
     } else {
         reason = std::string("wrong type for '") + key + "': expected number, got " + type_name(*it);
         return false;
@@ -62,19 +71,34 @@ bool take_number(const json& obj, const char* key, std::optional<double>& out,
     return true;
 }
 
-bool is_known_key(const std::string& key) {
-    static constexpr std::string_view kKnown[] = {"id",       "title",   "reviewer", "date",
-                                                  "rating",   "rating_scale", "topics", "category",
-                                                  "product",  "body",    "url"};
-    for (auto k : kKnown) {
-        if (k == key) return true;
-    }
-    return false;
+/// The format's keys; parse_plain() numbers them in this order.
+enum Key : unsigned { Id, Title, Reviewer, Date, Rating, Scale, Topics, Category, Product, Body, Url, kKeys };
+constexpr std::array<std::string_view, kKeys> kKnownKeys{
+    "id", "title", "reviewer", "date", "rating", "rating_scale", "topics", "category", "product", "body", "url"};
+
+/// The number of `key` in kKnownKeys, or kKeys when it is not one of them.
+unsigned key_number(std::string_view key) {
+    unsigned k = 0;
+    while (k < kKeys && kKnownKeys[k] != key) ++k;
+    return k;
 }
 
-}  // namespace
+/// A date the format's parser reads becomes the review's date; one it cannot read is kept as
+/// extra `date_raw`, so the record is not lost.
+void apply_date(Review& r, const std::string& date_text) {
+    if (date_text.empty()) return;
+    if (auto parsed = date::parse(date_text)) {
+        r.date = *parsed;
+    } else {
+        r.extra.emplace_back("date_raw", date_text);
+    }
+}
 
-namespace {
+/// Where the review came from, and an id derived from it when the line gave none.
+void set_origin(Review& r, const InputInfo& info, std::size_t line_number) {
+    if (r.id.empty()) r.id = derived_id(info, line_number);
+    r.source = info.display + ":" + std::to_string(line_number);
+}
 
 /// The common case, read with simdjson: a line without control bytes holding an object
 /// whose known keys have the types the format asks for, where no key comes twice and every
@@ -97,9 +121,6 @@ bool parse_plain(const std::string& line, Review& r) {
         return false;
     }
     r = Review{};
-    enum Key : unsigned { Id, Title, Reviewer, Date, Rating, Scale, Topics, Category, Product, Body, Url, kKeys };
-    static constexpr std::array<std::string_view, kKeys> kNames{
-        "id", "title", "reviewer", "date", "rating", "rating_scale", "topics", "category", "product", "body", "url"};
     unsigned seen = 0;
     std::string date_text;
     struct Unknown {
@@ -121,20 +142,12 @@ bool parse_plain(const std::string& line, Review& r) {
             return std::isfinite(d);
         }
         std::string_view sv;
-        if (v.get_string().get(sv) != simdjson::SUCCESS) return false;
-        const std::string t = text::trim(std::string(sv));
-        if (t.empty()) return true;
-        char* end = nullptr;
-        d = std::strtod(t.c_str(), &end);
-        if (end != t.c_str() + t.size() || !std::isfinite(d)) return false;
-        out = d;
-        return true;
+        return v.get_string().get(sv) == simdjson::SUCCESS && number_from_text(std::string(sv), out);
     };
     for (const auto field : obj) {
         const std::string_view key = field.key;
         const simdjson::dom::element value = field.value;
-        unsigned k = 0;
-        while (k < kKeys && kNames[k] != key) ++k;
+        const unsigned k = key_number(key);
         if (k < kKeys) {
             if ((seen & (1u << k)) != 0) return false;
             seen |= 1u << k;
@@ -196,13 +209,7 @@ bool parse_plain(const std::string& line, Review& r) {
         }
         if (!ok) return false;
     }
-    if (!date_text.empty()) {
-        if (auto parsed = date::parse(date_text)) {
-            r.date = *parsed;
-        } else {
-            r.extra.emplace_back("date_raw", date_text);
-        }
-    }
+    apply_date(r, date_text);
     if (!r.has_text()) return false;
     for (const Unknown& u : unknown) {
         if (!u.null) r.extra.emplace_back(std::string(u.key), std::string(u.value));
@@ -219,8 +226,7 @@ bool JsonlReader::parse_line(const std::string& line, const InputInfo& info,
         return false;
     }
     if (!parse_plain(line, r)) return parse_line_general(line, info, line_number, r, reason);
-    if (r.id.empty()) r.id = derived_id(info, line_number);
-    r.source = info.display + ":" + std::to_string(line_number);
+    set_origin(r, info, line_number);
     return true;
 }
 
@@ -280,23 +286,16 @@ bool JsonlReader::parse_line_general(const std::string& line, const InputInfo& i
             return false;
         }
     }
-    if (!date_text.empty()) {
-        if (auto parsed = date::parse(date_text)) {
-            r.date = *parsed;
-        } else {
-            r.extra.emplace_back("date_raw", date_text);
-        }
-    }
+    apply_date(r, date_text);
     if (!r.has_text()) {
         reason = "nothing to index (no title and no body)";
         return false;
     }
     for (const auto& [key, value] : obj.items()) {
-        if (is_known_key(key) || value.is_null()) continue;
+        if (key_number(key) < kKeys || value.is_null()) continue;
         r.extra.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
     }
-    if (r.id.empty()) r.id = derived_id(info, line_number);
-    r.source = info.display + ":" + std::to_string(line_number);
+    set_origin(r, info, line_number);
     return true;
 }
 
