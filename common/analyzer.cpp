@@ -59,6 +59,54 @@ private:
 
 bool is_apostrophe(unsigned ch) { return ch == '\'' || ch == 0x2019; }
 
+/// TermGenerator's longest word (Xapian 1.4's default max_word_length, in bytes): longer
+/// words are not indexed, so they are not words here either.
+constexpr std::size_t kMaxWordBytes = 64;
+
+/// A character that TermGenerator leaves out when it joins a word across it (zero-width
+/// spaces and joiners, the word joiner, the byte-order mark).
+constexpr unsigned kIgnore = 0xFFFFFFFFu;
+
+bool is_ignorable(unsigned ch) { return ch >= 0x200b && (ch <= 0x200d || ch == 0x2060 || ch == 0xfeff); }
+
+/// What a character between two letters becomes inside a word ("AT&T", "wasn't"), 0 if it
+/// ends the word, kIgnore if the word goes on without it.
+unsigned join_between_letters(unsigned ch) {
+    if (ch == '\'' || ch == '&' || ch == 0xb7 || ch == 0x5f4 || ch == 0x2027) return ch;
+    if (ch == 0x2019 || ch == 0x201b) return '\'';  // curly apostrophes become straight
+    return is_ignorable(ch) ? kIgnore : 0;
+}
+
+/// The same between two digits ("3.14", "1,000").
+unsigned join_between_digits(unsigned ch) {
+    switch (ch) {
+        case ',': case '.': case ';': case 0x037e: case 0x0589: case 0x060d: case 0x07f8:
+        case 0x2044: case 0xfe10: case 0xfe13: case 0xfe14:
+            return ch;
+        default:
+            return is_ignorable(ch) ? kIgnore : 0;
+    }
+}
+
+bool is_digit(unsigned ch) { return Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER; }
+
+bool is_ascii_upper(unsigned ch) { return ch >= 'A' && ch <= 'Z'; }
+
+/// Decodes the character at the start of `text` (not ASCII) as a Utf8Iterator over the
+/// whole text would (an invalid byte is a character of its own); returns its length in bytes.
+/// Out of line: it is the rare path of tokenize(). REQUIRES: size > 0.
+// Utf8Iterator leaves two members unset for an empty text, which g++ 12 warns about once
+// this is inlined; the text here is never empty.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+[[gnu::noinline]] std::size_t decode_other(const char* text, std::size_t size, unsigned& ch) {
+    Xapian::Utf8Iterator it(text, size);
+    ch = *it;
+    ++it;
+    return it.raw() != nullptr ? static_cast<std::size_t>(it.raw() - text) : size;
+}
+#pragma GCC diagnostic pop
+
 /// Xapian's own classification of the ASCII characters, looked up once for tokenize()'s fast
 /// path: word character or not, and the lower-case form (ASCII for every ASCII character).
 struct AsciiClass {
@@ -190,6 +238,14 @@ bool Analyzer::is_stopword(std::string_view word) const {
 }
 
 void Analyzer::tokenize(std::string_view text, std::vector<Token>& out, bool stem) const {
+    // The words are TermGenerator's (Xapian 1.4, without CJK n-grams): a run of word
+    // characters, joined across one character between two letters (an apostrophe, '&', a
+    // middle dot) or two digits ('.', ',', ';' and a few others); initials such as "U.S.A."
+    // make one word; up to three '+' or '#' end a word ("c++") unless a letter follows;
+    // zero-width characters inside a word are left out; words over 64 bytes are not words.
+    // tests/common/test_analyzer.cpp holds this equal to TermGenerator on random text, and
+    // the indexer builds documents from these words.
+    //
     // Byte positions rather than a Utf8Iterator over the whole text: ASCII characters (most of
     // review text) are classified by a table filled from Xapian's own functions, and only other
     // characters go through Utf8Iterator, one at a time. Decoding is local to each position
@@ -197,70 +253,126 @@ void Analyzer::tokenize(std::string_view text, std::vector<Token>& out, bool ste
     const AsciiClass& ascii = ascii_class();
     const char* const base = text.data();
     const std::size_t size = text.size();
+    // Decodes the character at i into ch; returns where the next one starts.
     const auto decode = [&](std::size_t i, unsigned& ch) -> std::size_t {
         const auto byte = static_cast<unsigned char>(base[i]);
         if (byte < 0x80) {
             ch = byte;
             return i + 1;
         }
-        Xapian::Utf8Iterator it(base + i, size - i);
-        ch = *it;
-        ++it;
-        return it.raw() != nullptr ? static_cast<std::size_t>(it.raw() - base) : size;
+        return i + decode_other(base + i, size - i, ch);
     };
     const auto is_word = [&](unsigned ch) {
         return ch < 0x80 ? ascii.word[ch] : Xapian::Unicode::is_wordchar(ch);
     };
+    const auto lower = [&](unsigned ch) {
+        return ch < 0x80 ? static_cast<unsigned>(ascii.lower[ch]) : Xapian::Unicode::tolower(ch);
+    };
     std::string word;
+    const auto byte_at = [&](std::size_t p) { return static_cast<unsigned char>(base[p]); };
+    // Initials: single capitals each followed by a dot ("U.S.A." or "U.S.A"), lower-cased
+    // into `word`, when no word character follows them. Sets `end` past them.
+    const auto initials = [&](std::size_t start, std::size_t& end) -> bool {
+        if (!is_ascii_upper(byte_at(start))) return false;
+        std::size_t p = start;
+        while (true) {
+            word += ascii.lower[byte_at(p)];
+            ++p;
+            if (p >= size || base[p] != '.') break;
+            ++p;
+            if (p >= size || !is_ascii_upper(byte_at(p))) break;
+        }
+        unsigned after = 0;
+        if (word.size() > 1 && (p >= size || (static_cast<void>(decode(p, after)), !is_word(after)))) {
+            end = p;
+            return true;
+        }
+        word.clear();
+        return false;
+    };
+    // Appends the word that starts at i (its first character `raw`, `next` after it) to
+    // `word`, joining across single characters between letters or digits. Returns false when
+    // the text ends inside the word; otherwise i is at the first character after the word
+    // (`raw`), and `next` after that.
+    const auto word_run = [&](std::size_t& i, std::size_t& next, unsigned& raw) -> bool {
+        while (true) {
+            unsigned last = 0;  // the last word character, for the digit rule
+            while (true) {
+                if (raw < 0x80) {
+                    // A run of ASCII word characters, lower-cased in one go.
+                    std::size_t run = i;
+                    while (run < size && byte_at(run) < 0x80 && ascii.word[byte_at(run)]) ++run;
+                    const std::size_t old = word.size();
+                    word.resize(old + (run - i));
+                    for (std::size_t k = i; k < run; ++k) word[old + (k - i)] = ascii.lower[byte_at(k)];
+                    last = byte_at(run - 1);
+                    i = run;
+                } else {
+                    Xapian::Unicode::append_utf8(word, lower(raw));
+                    last = raw;
+                    i = next;
+                }
+                if (i >= size) return false;
+                next = decode(i, raw);
+                if (!is_word(raw)) break;
+            }
+            if (next >= size) return true;
+            unsigned after = 0;
+            const std::size_t after_next = decode(next, after);
+            if (!is_word(after)) return true;
+            const unsigned joined =
+                is_digit(last) && is_digit(after) ? join_between_digits(raw) : join_between_letters(raw);
+            if (joined == 0) return true;
+            if (joined != kIgnore) Xapian::Unicode::append_utf8(word, joined);
+            i = next;
+            next = after_next;
+            raw = after;
+        }
+    };
     std::size_t i = 0;
     while (i < size) {
-        unsigned ch = 0;
-        std::size_t next = decode(i, ch);
-        if (!is_word(ch)) {
+        unsigned raw = 0;
+        std::size_t next = decode(i, raw);
+        if (!is_word(raw)) {
             i = next;
             continue;
         }
         const std::size_t begin = i;
-        std::size_t stop = begin;
+        std::size_t end = size;  // where the word's text ends
         word.clear();
-        while (i < size) {
-            // A run of ASCII word characters, lower-cased in one go.
-            std::size_t run = i;
-            while (run < size && static_cast<unsigned char>(base[run]) < 0x80 &&
-                   ascii.word[static_cast<unsigned char>(base[run])]) {
-                ++run;
-            }
-            if (run > i) {
-                const std::size_t old = word.size();
-                word.resize(old + (run - i));
-                for (std::size_t k = i; k < run; ++k) {
-                    word[old + (k - i)] = ascii.lower[static_cast<unsigned char>(base[k])];
-                }
-                i = run;
-                stop = run;
-                continue;
-            }
-            next = decode(i, ch);
-            if (is_word(ch)) {  // not ASCII: ASCII word characters are runs, above
-                Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+        if (initials(i, end)) {
+            i = end;
+        } else if (!word_run(i, next, raw)) {
+            i = end = size;  // the text ended inside the word
+        } else {
+            // i is at the character after the word (raw; next follows it). Up to three '+'
+            // or '#' belong to the word ("c++", "c#"), unless a word character follows them
+            // ("fish+chips" is two words).
+            end = i;
+            const std::size_t kept = word.size();
+            unsigned count = 0;
+            bool text_ended = false;
+            while (raw == '+' || raw == '#') {
+                if (++count > 3) break;
+                word += static_cast<char>(raw);
                 i = next;
-                stop = next;
-                continue;
-            }
-            if (is_apostrophe(ch) && next < size) {
-                unsigned after = 0;
-                (void)decode(next, after);
-                if (is_word(after)) {
-                    word += '\'';
-                    i = next;
-                    continue;
+                if (i >= size) {
+                    text_ended = true;
+                    break;
                 }
+                next = decode(i, raw);
             }
-            break;
+            if (text_ended) {
+                end = size;
+            } else if (count > 3 || is_word(raw)) {
+                word.resize(kept);
+            } else {
+                end = i;
+            }
         }
-        if (i >= size) stop = size;
+        if (word.size() > kMaxWordBytes) continue;
         if (stopper_ && (*stopper_)(word)) continue;
-        out.push_back(Token{begin, stop, stem ? stemmer_(word) : word});
+        out.push_back(Token{begin, end, stem ? stemmer_(word) : word});
     }
 }
 
