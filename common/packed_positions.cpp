@@ -78,8 +78,13 @@ std::string pack(const Xapian::Document& source, Xapian::Document& target) {
             numbers[pos - 1] = rank;
         }
     }
+    return encode(numbers, hashes);
+}
+
+std::string encode(std::vector<std::uint32_t>& numbers, const std::vector<std::uint32_t>& hashes) {
     while (!numbers.empty() && numbers.back() == 0) numbers.pop_back();
     if (numbers.empty()) return {};
+    const auto rank = static_cast<std::uint32_t>(hashes.size());
     const unsigned width = rank < 0xff ? 1 : rank < 0xffff ? 2 : 3;
     if (rank >= 0xffffff) throw Error("a document with more than 16 million distinct words");
     std::vector<std::uint32_t> sorted = hashes;

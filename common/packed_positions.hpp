@@ -39,6 +39,14 @@ namespace revsearch::positions {
 /// positions, neither of which revsearch's analyzer produces.
 [[nodiscard]] std::string pack(const Xapian::Document& source, Xapian::Document& target);
 
+/// The packed form of a document's positions, for a builder that knows them without a
+/// Document: `hashes[rank - 1]` is the word_hash() of the positional term of that rank (its
+/// place among the document's positional terms in term-list order), and `numbers[p - 1]`
+/// the rank of the word at position p, or 0 for none. pack() is this over a Document's
+/// position lists. Trailing zeros of `numbers` are dropped (it is modified); "" when no
+/// position holds a word. Throws Error past 16 million distinct words.
+[[nodiscard]] std::string encode(std::vector<std::uint32_t>& numbers, const std::vector<std::uint32_t>& hashes);
+
 /// The positions of every positional term of `doc`, read back from its packed value (slot
 /// schema::kPositionsSlot); terms without any position are left out. For tools and tests
 /// that want Xapian's view of a document. Throws Error if the value is malformed or names a

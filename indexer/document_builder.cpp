@@ -1,6 +1,8 @@
 #include "indexer/document_builder.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdlib>
 
 #include "common/date.hpp"
 #include "common/packed_positions.hpp"
@@ -11,12 +13,169 @@ namespace revsearch::indexer {
 
 namespace s = revsearch::schema;
 
+namespace {
+
+/// The text fields in the order their words take positions: the order in which
+/// build_with_term_generator() hands them to the TermGenerator.
+constexpr std::array<std::string_view, 4> kFieldPrefixes{s::kBodyPrefix, s::kTitlePrefix,
+                                                         s::kReviewerPrefix, s::kProductPrefix};
+
+/// Distinct words the stem cache holds before it starts again (about 30 MB at most): past
+/// it, the words of a large corpus are mostly rare ones, which come once.
+constexpr std::size_t kMaxCachedWords = std::size_t{1} << 18;
+
+}  // namespace
+
 DocumentBuilder::DocumentBuilder(const AnalyzerSettings& settings, const std::string& dictionary)
     : analyzer_(settings), codec_(dictionary) {
     analyzer_.configure(generator_);
+    // The TermGenerator splits CJK text into n-grams when this is set (Xapian 1.4), which the
+    // analyzer's words do not do; so does the QueryParser, and the index must agree with it.
+    term_generator_only_ = std::getenv("XAPIAN_CJK_NGRAM") != nullptr;
+}
+
+void DocumentBuilder::split(const Review& r, ReviewWords& out) const {
+    out.text.clear();
+    out.reviewer.clear();
+    out.product.clear();
+    analyzer_.tokenize(r.title, out.text, false);
+    out.title_end = out.text.size();
+    analyzer_.tokenize(r.body, out.text, false);
+    if (!r.reviewer.empty()) analyzer_.tokenize(r.reviewer, out.reviewer, false);
+    if (!r.product.empty()) analyzer_.tokenize(r.product, out.product, false);
 }
 
 Xapian::Document DocumentBuilder::build(const Review& r) {
+    split(r, scratch_words_);
+    return build(r, scratch_words_);
+}
+
+DocumentBuilder::WordEntry& DocumentBuilder::word_entry(const std::string& word) {
+    if (const auto it = words_.find(word); it != words_.end()) return *it;
+    WordInfo info;
+    std::string stem = analyzer_.stemmer()(word);
+    // TermGenerator leaves out a word whose stem is empty (a stemmer that is not "none").
+    if (!stem.empty()) {
+        const auto [known, added] = stem_ids_.emplace(std::move(stem), static_cast<std::uint32_t>(stems_.size()));
+        if (added) {
+            stems_.push_back(known->first);
+            uses_.emplace_back();
+        }
+        info.stem = known->second;
+    }
+    info.spelling = word.size() >= 3 && word.size() <= 24 && std::all_of(word.begin(), word.end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+                    });
+    return *words_.emplace(word, info).first;
+}
+
+void DocumentBuilder::count(WordEntry& entry) {
+    if (!entry.second.spelling) return;
+    if (entry.second.count++ == 0) counted_.push_back(&entry);
+}
+
+void DocumentBuilder::take_spelling(SpellingCounts& counts) {
+    for (WordEntry* entry : counted_) {
+        counts[entry->first] += entry->second.count;
+        entry->second.count = 0;
+    }
+    counted_.clear();
+    for (const auto& [word, freq] : uncached_counts_) counts[word] += freq;
+    uncached_counts_.clear();
+}
+
+void DocumentBuilder::clear_cache() {
+    for (WordEntry* entry : counted_) uncached_counts_[entry->first] += entry->second.count;
+    counted_.clear();
+    words_.clear();
+    stem_ids_.clear();
+    stems_.clear();
+    uses_.clear();
+}
+
+void DocumentBuilder::add_text(std::uint32_t field, const Token* begin, const Token* end) {
+    const bool counting = count_spelling_ && field <= 1;  // the body and the title
+    for (const Token* t = begin; t != end; ++t) {
+        WordEntry& entry = word_entry(t->term);
+        if (counting) count(entry);
+        const std::uint32_t stem = entry.second.stem;
+        if (stem == kNoStem) continue;
+        StemUse& use = uses_[stem];
+        if (use.serial[field] != serial_) {
+            use.serial[field] = serial_;
+            use.term[field] = static_cast<std::uint32_t>(doc_terms_.size());
+            doc_terms_.push_back(DocTerm{field, stem, 0, 0});
+        }
+        const std::uint32_t i = use.term[field];
+        ++doc_terms_[i].wdf;
+        sequence_.push_back(i);
+    }
+}
+
+Xapian::Document DocumentBuilder::build(const Review& r, const ReviewWords& words) {
+    assert(!r.id.empty());
+    if (words_.size() >= kMaxCachedWords) clear_cache();
+    if (term_generator_only_) {
+        if (count_spelling_) {
+            for (const Token& t : words.text) count(word_entry(t.term));
+        }
+        return build_with_term_generator(r);
+    }
+    if (++serial_ == 0) {  // wrapped: no stem may look used by this document
+        for (StemUse& use : uses_) use = StemUse{};
+        serial_ = 1;
+    }
+    doc_terms_.clear();
+    sequence_.clear();
+    const Token* text = words.text.data();
+    add_text(0, text + words.title_end, text + words.text.size());
+    add_text(1, text, text + words.title_end);
+    add_text(2, words.reviewer.data(), words.reviewer.data() + words.reviewer.size());
+    add_text(3, words.product.data(), words.product.data() + words.product.size());
+
+    // The terms in term-list (byte) order give each its rank. Distinct (field, stem) pairs
+    // make distinct terms, since every text field's prefix is followed by a lower-case stem;
+    // equal ones are merged all the same, as a Document would merge them.
+    term_text_.resize(doc_terms_.size());
+    order_.resize(doc_terms_.size());
+    for (std::uint32_t i = 0; i < doc_terms_.size(); ++i) {
+        std::string& term = term_text_[i];
+        term.assign(kFieldPrefixes[doc_terms_[i].field]);
+        term += stems_[doc_terms_[i].stem];
+        order_[i] = i;
+    }
+    std::sort(order_.begin(), order_.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return term_text_[a] < term_text_[b]; });
+    Xapian::Document doc;
+    const bool packed = analyzer_.settings().packed_positions;
+    hashes_.clear();
+    for (std::size_t k = 0; k < order_.size(); ++k) {
+        DocTerm& t = doc_terms_[order_[k]];
+        const std::string& term = term_text_[order_[k]];
+        if (k > 0 && term == term_text_[order_[k - 1]]) {
+            t.rank = doc_terms_[order_[k - 1]].rank;
+        } else {
+            hashes_.push_back(positions::word_hash(term));
+            t.rank = static_cast<std::uint32_t>(hashes_.size());
+        }
+        if (packed) doc.add_term(term, t.wdf);
+    }
+    if (packed) {
+        numbers_.resize(sequence_.size());
+        for (std::size_t p = 0; p < sequence_.size(); ++p) numbers_[p] = doc_terms_[sequence_[p]].rank;
+        if (std::string value = positions::encode(numbers_, hashes_); !value.empty()) {
+            doc.add_value(s::kPositionsSlot, std::move(value));
+        }
+    } else {
+        for (std::size_t p = 0; p < sequence_.size(); ++p) {
+            doc.add_posting(term_text_[sequence_[p]], static_cast<Xapian::termpos>(p + 1));
+        }
+    }
+    add_non_text(r, doc);
+    return doc;
+}
+
+Xapian::Document DocumentBuilder::build_with_term_generator(const Review& r) {
     assert(!r.id.empty());
     Xapian::Document doc;
     // With packed positions the generator writes into a scratch document, whose terms are
@@ -35,7 +194,11 @@ Xapian::Document DocumentBuilder::build(const Review& r) {
             doc.add_value(s::kPositionsSlot, std::move(words));
         }
     }
+    add_non_text(r, doc);
+    return doc;
+}
 
+void DocumentBuilder::add_non_text(const Review& r, Xapian::Document& doc) {
     // Boolean filters.
     doc.add_boolean_term(s::id_term(r.id));
     if (!r.reviewer.empty()) doc.add_boolean_term(s::boolean_term(s::kReviewerExactPrefix, r.reviewer));
@@ -53,7 +216,6 @@ Xapian::Document DocumentBuilder::build(const Review& r) {
     doc.add_value(s::kIdSlot, r.id);
 
     store_record(doc, codec_.encode(to_stored_json(r)));
-    return doc;
 }
 
 }  // namespace revsearch::indexer

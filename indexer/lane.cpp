@@ -331,6 +331,7 @@ Lane::Lane(const LaneSettings& settings, LaneStore& store, SourceMap sources,
       builder_(settings.analyzer, settings.dictionary),
       queue_(settings.queue_items, settings.queue_bytes),
       spelling_(std::move(spelling)) {
+    builder_.count_spelling(settings_.spelling);
     if (settings_.lexicon != nullptr) {
         tagger_ = std::make_unique<corpus::TopicTagger>(*settings_.lexicon, builder_.analyzer());
     }
@@ -398,15 +399,11 @@ void Lane::process(LaneItem& item) {
         case LaneItem::Kind::Review: {
             Review& review = item.review;
             const double t0 = thread_cpu_seconds();
-            if (tagger_ || settings_.spelling) {
-                // One pass over the words serves both the topic tagger and the spelling counts.
-                tokens_.clear();
-                builder_.analyzer().tokenize(review.title, tokens_, false);
-                builder_.analyzer().tokenize(review.body, tokens_, false);
-                if (tagger_) tagger_->tag(review, tokens_);
-                if (settings_.spelling) collect_spelling();
-            }
-            Xapian::Document doc = builder_.build(review);
+            // One split of the text serves the topic tagger and the document's terms, and the
+            // builder counts the words for spelling as it looks up their stems.
+            builder_.split(review, words_);
+            if (tagger_) tagger_->tag(review, words_.text);
+            Xapian::Document doc = builder_.build(review, words_);
             doc.add_boolean_term(file_term_);
             ++counts_.reviews;
             const double t1 = thread_cpu_seconds();
@@ -435,21 +432,8 @@ void Lane::process(LaneItem& item) {
     }
 }
 
-/// Counts the review's words (tokens_: unstemmed, case-folded) for the spelling table. Words
-/// of letters only, 3 to 24 bytes: numbers and fragments make poor suggestions.
-void Lane::collect_spelling() {
-    for (const Token& t : tokens_) {
-        if (t.term.size() < 3 || t.term.size() > 24) continue;
-        if (!std::all_of(t.term.begin(), t.term.end(), [](char c) {
-                return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
-            })) {
-            continue;
-        }
-        ++part_spelling_[t.term];
-    }
-}
-
 void Lane::fold_spelling() {
+    builder_.take_spelling(part_spelling_);  // (nothing, when commit() took them already)
     if (spelling_.empty()) {
         spelling_.swap(part_spelling_);
     } else {
@@ -462,6 +446,7 @@ void Lane::commit(bool final) {
     std::map<std::string, std::string> metadata = settings_.metadata;
     metadata[std::string(s::kMetaSources)] = dump_sources(sources_);
     const double t0 = thread_cpu_seconds();
+    builder_.take_spelling(part_spelling_);  // the batch's counts, kept by the builder
     static const SpellingCounts kNone;
     const bool hand_over = (final && !settings_.keep_spelling) || store_.spelling_each_commit() ||
                            spelling_.size() + part_spelling_.size() > kMaxHeldSpellingWords;

@@ -23,9 +23,6 @@
 
 namespace revsearch::indexer {
 
-/// Word counts for the spelling table ("did you mean").
-using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
-
 /// Part metadata: the spelling counts of the part's own reviews (zstd-compressed
 /// `word TAB count` lines). A fresh build writes its spelling data once, at the end; these
 /// let a resumed build count the reviews of the parts an interrupted run committed.
@@ -212,7 +209,6 @@ public:
 private:
     void run();
     void process(LaneItem& item);
-    void collect_spelling();
     /// Adds the batch's counts (part_spelling_) to spelling_.
     void fold_spelling();
     void commit(bool final);
@@ -228,7 +224,7 @@ private:
     std::string file_term_;
     SpellingCounts spelling_;       ///< counts of the committed batches not handed over
     SpellingCounts part_spelling_;  ///< counts of the batch since the last commit
-    std::vector<Token> tokens_;
+    ReviewWords words_;  ///< the review being processed, split once
     std::uint64_t pending_records_ = 0;
     std::uint64_t pending_bytes_ = 0;
     std::mutex notes_mutex_;

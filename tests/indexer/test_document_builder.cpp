@@ -14,9 +14,11 @@
 #include "common/packed_positions.hpp"
 #include "common/review.hpp"
 #include "common/schema.hpp"
+#include "tests/support/document_support.hpp"
 
 using namespace revsearch;
 using revsearch::indexer::DocumentBuilder;
+using revsearch::indexer::SpellingCounts;
 namespace s = revsearch::schema;
 
 namespace {
@@ -311,4 +313,155 @@ TEST_CASE("a builder refuses an unknown language", "[indexer]") {
     AnalyzerSettings settings;
     settings.language = "klingon";
     CHECK_THROWS_AS(DocumentBuilder{settings}, UsageError);
+}
+
+namespace {
+
+/// A random review text from pieces that exercise every rule of the word splitter.
+class TextMaker {
+public:
+    std::string text(std::size_t max_pieces) {
+        static const std::vector<std::string> pieces = {
+            "word", "Words", "WALKING", "the", "and", "of", "a", "I", "x", "42", "3.14", "1,000",
+            " ", " ", " ", "  ", "\n", ".", ",", "!", "-", "'", "don't", "\xE2\x80\x99s", "AT&T",
+            "C++", "c#", "fish+chips", "U.S.A.", "P.T.O", "self\xE2\x80\x8B" "care", "caf\xC3\xA9",
+            "\xC3\x89MOTIONS", "\xE6\x97\xA5\xE6\x9C\xAC", "\xF0\x9F\x98\x80", "\xFF", "\xC3",
+            "running", "runs", "ran", "connection", "connected", "gardens", "garden", "mindfulness",
+            std::string(70, 'z'), "snake_case", "<br />", "&amp;", "\t",
+        };
+        std::string out;
+        const std::size_t n = next() % (max_pieces + 1);
+        for (std::size_t i = 0; i < n; ++i) out += pieces[next() % pieces.size()];
+        return out;
+    }
+
+private:
+    std::uint64_t next() {
+        state_ += 0x9E3779B97F4A7C15ull;  // SplitMix64
+        std::uint64_t z = state_;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    std::uint64_t state_ = 20261203;
+};
+
+AnalyzerSettings analyzer_settings(const std::string& language, const std::string& stopwords, bool packed) {
+    AnalyzerSettings settings;
+    settings.language = language;
+    settings.stopwords_name = stopwords;
+    settings.stopwords = load_stopwords(stopwords);
+    settings.packed_positions = packed;
+    return settings;
+}
+
+}  // namespace
+
+TEST_CASE("a built document is exactly the one Xapian's TermGenerator makes", "[indexer][regression]") {
+    // Issue 5: the builder makes the text terms from the analyzer's words and a stem cache
+    // instead of running a TermGenerator; every term, wdf, position and value must agree.
+    struct Setup {
+        std::string language, stopwords;
+        bool packed;
+    };
+    const Setup setup = GENERATE(values({Setup{"english", "english", true}, Setup{"english", "", false},
+                                         Setup{"none", "english", true}, Setup{"french", "", true}}));
+    INFO("language " << setup.language << ", stop words '" << setup.stopwords << "', "
+                     << (setup.packed ? "packed" : "xapian") << " positions");
+    DocumentBuilder builder(analyzer_settings(setup.language, setup.stopwords, setup.packed));
+    SECTION("for a sample review") {
+        const Review r = sample_review();
+        CHECK(test::describe_document(builder.build(r)) ==
+              test::describe_document(builder.build_with_term_generator(r)));
+    }
+    SECTION("for random reviews, one builder after another") {
+        TextMaker maker;
+        for (int i = 0; i < 3000; ++i) {
+            Review r = sample_review();
+            r.id = "random-" + std::to_string(i);
+            r.body = maker.text(60);
+            r.title = maker.text(6);
+            r.reviewer = maker.text(3);
+            r.product = maker.text(4);
+            INFO("body: " << r.body << "\ntitle: " << r.title << "\nreviewer: " << r.reviewer
+                          << "\nproduct: " << r.product);
+            REQUIRE(test::describe_document(builder.build(r)) ==
+                    test::describe_document(builder.build_with_term_generator(r)));
+        }
+    }
+    SECTION("for a review with no text at all") {
+        Review r;
+        r.id = "empty";
+        CHECK(test::describe_document(builder.build(r)) ==
+              test::describe_document(builder.build_with_term_generator(r)));
+    }
+}
+
+TEST_CASE("documents stay the same when the builder's stem cache starts again", "[indexer]") {
+    DocumentBuilder builder(analyzer_settings("english", "english", true));
+    // More distinct words than the cache holds (2^18), so it is emptied between documents.
+    Review huge;
+    huge.id = "huge";
+    for (std::uint32_t i = 0; i < 300000; ++i) {
+        std::string word;
+        for (std::uint32_t v = i; ; v /= 26) {
+            word += static_cast<char>('a' + v % 26);
+            if (v < 26) break;
+        }
+        huge.body += word;
+        huge.body += ' ';
+    }
+    Review small = sample_review();
+    const std::string before = test::describe_document(builder.build(small));
+    CHECK(test::describe_document(builder.build(huge)) ==
+          test::describe_document(builder.build_with_term_generator(huge)));
+    CHECK(test::describe_document(builder.build(small)) == before);
+    CHECK(test::describe_document(builder.build(small)) ==
+          test::describe_document(builder.build_with_term_generator(small)));
+}
+
+TEST_CASE("a builder counts the title and body words that make spelling suggestions", "[indexer]") {
+    DocumentBuilder builder(analyzer_settings("english", "english", true));
+    builder.count_spelling(true);
+    Review r = sample_review();
+    r.title = "Gardens and gardens";
+    r.body = "Gardens, tea: the gardens of 2016 teach C++ and caf\xC3\xA9 caf\xC3\xA9 " + std::string(30, 'w');
+    r.reviewer = "Gardens Okafor";
+    r.product = "garden teapot";
+    (void)builder.build(r);
+    SpellingCounts counts;
+    builder.take_spelling(counts);
+
+    SECTION("each word is counted as often as the title and body hold it, stop words not at all") {
+        CHECK(counts == SpellingCounts{{"gardens", 4}, {"tea", 1}, {"teach", 1}, {"caf\xC3\xA9", 2}});
+    }
+    SECTION("taking the counts starts them again from zero") {
+        SpellingCounts again;
+        builder.take_spelling(again);
+        CHECK(again.empty());
+        (void)builder.build(r);
+        builder.take_spelling(again);
+        CHECK(again == counts);
+    }
+    SECTION("counts survive the stem cache starting again") {
+        Review huge;
+        huge.id = "huge";
+        for (std::uint32_t i = 0; i < 300000; ++i) huge.body += "zz" + std::to_string(i) + " ";
+        huge.body += "gardens";
+        (void)builder.build(r);
+        (void)builder.build(huge);  // the cache is now full: the next build empties it
+        (void)builder.build(r);
+        SpellingCounts after;
+        builder.take_spelling(after);
+        CHECK(after.at("gardens") == 9);
+        CHECK(after.at("tea") == 2);
+        CHECK(after.count("zz1") == 0);  // a number in it: not a suggestion
+    }
+    SECTION("without counting, nothing is counted") {
+        builder.count_spelling(false);
+        (void)builder.build(r);
+        SpellingCounts none;
+        builder.take_spelling(none);
+        CHECK(none.empty());
+    }
 }

@@ -3,6 +3,7 @@
 // a message when ../shared is absent.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,8 @@
 
 #include "corpus/inputs.hpp"
 #include "corpus/walker.hpp"
+#include "indexer/document_builder.hpp"
+#include "tests/support/document_support.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace revsearch;
@@ -185,4 +188,67 @@ TEST_CASE("aclImdb reviews are read from the .tar.zst with fields from their pat
     const Review& neg = c.reviews.at("test/neg/0");
     CHECK(neg.rating == 2.0);
     CHECK(neg.category == "test/neg");
+}
+
+namespace {
+
+/// Builds each review it is given both ways and counts those that differ, up to a limit.
+class CompareBuilds final : public corpus::RecordSink, public corpus::WalkObserver {
+public:
+    struct Enough {};
+    explicit CompareBuilds(const AnalyzerSettings& settings, std::size_t limit)
+        : builder_(settings), limit_(limit) {}
+    void on_review(Review&& r) override {
+        if (r.id.empty()) r.id = "no-id";
+        if (test::describe_document(builder_.build(r)) !=
+            test::describe_document(builder_.build_with_term_generator(r))) {
+            if (differing.empty()) first_difference = r.source;
+            differing.push_back(r.id);
+        }
+        if (++reviews >= limit_) throw Enough{};
+    }
+    void on_reject(Reject&&) override {}
+    void on_skipped(const std::string&, const std::string&) override {}
+    void on_read(const std::string&, corpus::Format, std::uint64_t) override {}
+    std::size_t reviews = 0;
+    std::vector<std::string> differing;
+    std::string first_difference;
+
+private:
+    indexer::DocumentBuilder builder_;
+    std::size_t limit_;
+};
+
+}  // namespace
+
+TEST_CASE("real reviews build exactly the documents Xapian's TermGenerator makes of them",
+          "[corpus][slow]") {
+    // Issue 5: the builder makes text terms from the analyzer's words, not a TermGenerator.
+    // Every corpus folder is read (up to 20,000 reviews each), with English stop words.
+    const auto corpora = shared_corpora();
+    if (!corpora) {
+        WARN("skipped: ../shared/corpora is absent");
+        return;
+    }
+    AnalyzerSettings settings;
+    settings.stopwords_name = "english";
+    settings.stopwords = load_stopwords("english");
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(*corpora)) {
+        if (entry.is_directory()) dirs.push_back(entry.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    for (const fs::path& dir : dirs) {
+        DYNAMIC_SECTION(dir.filename().string()) {
+            CompareBuilds compare(settings, 20000);
+            std::vector<corpus::InputProblem> problems;
+            corpus::Walker walker(corpus::WalkOptions{});
+            try {
+                for (const auto& f : corpus::expand_inputs({dir.string()}, problems)) walker.walk(f, compare, compare);
+            } catch (const CompareBuilds::Enough&) {
+            }
+            INFO(compare.reviews << " reviews; the first that differs: " << compare.first_difference);
+            CHECK(compare.differing.empty());
+        }
+    }
 }
