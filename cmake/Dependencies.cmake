@@ -28,6 +28,9 @@ add_library(revsearch::archive ALIAS PkgConfig::LIBARCHIVE)
 # dictionary trained on the corpus (common/record_codec).
 pkg_check_modules(LIBZSTD REQUIRED IMPORTED_TARGET libzstd)
 add_library(revsearch::zstd ALIAS PkgConfig::LIBZSTD)
+# xxHash: the content hash of each input file in an index's manifest, at memory speed.
+pkg_check_modules(LIBXXHASH REQUIRED IMPORTED_TARGET libxxhash)
+add_library(revsearch::xxhash ALIAS PkgConfig::LIBXXHASH)
 
 find_path(READLINE_INCLUDE_DIR readline/readline.h REQUIRED)
 find_library(READLINE_LIBRARY NAMES readline REQUIRED)

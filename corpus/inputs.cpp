@@ -7,7 +7,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <unistd.h>
+
+#include <xxhash.h>
 
 #include "common/error.hpp"
 
@@ -108,18 +111,15 @@ namespace revsearch::corpus {
 std::string file_hash(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return {};
-    std::uint64_t h = 1469598103934665603ULL;
+    const std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+    if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return {};
     std::vector<char> buffer(1 << 20);
     while (in) {
         in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        const std::streamsize n = in.gcount();
-        for (std::streamsize i = 0; i < n; ++i) {
-            h ^= static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)]);
-            h *= 1099511628211ULL;
-        }
+        XXH3_64bits_update(state.get(), buffer.data(), static_cast<std::size_t>(in.gcount()));
     }
     char hex[20];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(XXH3_64bits_digest(state.get())));
     return hex;
 }
 

@@ -33,7 +33,7 @@ struct InputProblem {
 /// Opens a file for reading. Throws CorpusError if it cannot be opened.
 [[nodiscard]] std::unique_ptr<std::istream> open_input(const std::string& path);
 
-/// A 64-bit FNV-1a hash of the file's bytes, as 16 hex digits, for manifests (empty if the
+/// The 64-bit XXH3 hash of the file's bytes, as 16 hex digits, for manifests (empty if the
 /// file cannot be read). Not cryptographic: it tells versions apart, it does not defend.
 [[nodiscard]] std::string file_hash(const std::string& path);
 

@@ -390,10 +390,13 @@ void Lane::process(LaneItem& item) {
             *current_ = item.state;
             file_term_ = s::boolean_term(s::kSourceFilePrefix, item.display);
             return;
-        case LaneItem::Kind::EndFile:
-            sources_[item.display].done = true;
+        case LaneItem::Kind::EndFile: {
+            SourceState& done = sources_[item.display];
+            done.done = true;
+            done.hash = item.state.hash;
             current_ = nullptr;
             return;
+        }
         case LaneItem::Kind::Reject:
             break;
         case LaneItem::Kind::Review: {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "common/error.hpp"
 #include "common/review.hpp"
 #include "common/schema.hpp"
+#include "corpus/inputs.hpp"
 #include "indexer/writer.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -380,6 +382,30 @@ TEST_CASE("an index job records its analyzer and refuses a different one later",
         CHECK_NOTHROW(run_job(index.writer(), options, log));
         CHECK(AnalyzerSettings::from_database(index.reader()).language == "english");
     }
+}
+
+TEST_CASE("the manifest holds the content hash of every input, large files too", "[indexer]") {
+    TempDir dir;
+    TestIndex index(Backend::OnDisk, dir);
+    const std::string small = dir.write("small.jsonl", kMixedJsonl);
+    // Past 8 MB a file is hashed on a thread of its own while it is read: blank space pads
+    // this one past that.
+    const std::string large = dir.write(
+        "large.jsonl", "{\"id\": \"big-1\", \"body\": \"a large file\"}\n" + std::string(9u << 20, ' ') +
+                           "\n{\"id\": \"big-2\", \"body\": \"its last review\"}\n");
+    std::ostringstream log;
+    (void)run_job(index.writer(), options_for({small, large}), log);
+    const auto manifest =
+        nlohmann::json::parse(index.reader().get_metadata(std::string(s::kMetaManifest)));
+    std::map<std::string, std::string> hashes;
+    for (const auto& input : manifest.at("inputs")) {
+        hashes[input.at("path").get<std::string>()] = input.at("hash").get<std::string>();
+    }
+    REQUIRE(hashes.size() == 2);
+    CHECK(hashes.at(small) == corpus::file_hash(small));
+    CHECK(hashes.at(large) == corpus::file_hash(large));
+    CHECK(hashes.at(large).size() == 16);
+    CHECK(hashes.at(small) != hashes.at(large));
 }
 
 TEST_CASE("an explicit language is used when the index holds no documents yet", "[indexer]") {
