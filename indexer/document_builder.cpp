@@ -20,9 +20,11 @@ namespace {
 constexpr std::array<std::string_view, 4> kFieldPrefixes{s::kBodyPrefix, s::kTitlePrefix,
                                                          s::kReviewerPrefix, s::kProductPrefix};
 
-/// Distinct words the stem cache holds before it starts again (about 30 MB at most): past
-/// it, the words of a large corpus are mostly rare ones, which come once.
-constexpr std::size_t kMaxCachedWords = std::size_t{1} << 18;
+/// Distinct words the stem cache holds before it starts again (about 4 MB with their stems):
+/// beyond the commonest words, a corpus's words are mostly rare ones, which come once.
+constexpr std::size_t kMaxCachedWords = std::size_t{1} << 16;
+/// Slots of the cache's table: at most half of them are ever used.
+constexpr std::size_t kWordSlots = kMaxCachedWords * 2;
 
 }  // namespace
 
@@ -50,9 +52,23 @@ Xapian::Document DocumentBuilder::build(const Review& r) {
     return build(r, scratch_words_);
 }
 
-DocumentBuilder::WordEntry& DocumentBuilder::word_entry(const std::string& word) {
-    if (const auto it = words_.find(word); it != words_.end()) return *it;
+std::uint32_t DocumentBuilder::word_id(const std::string& word) {
+    if (words_.size() * 2 >= slots_.size()) grow_table();
+    const std::size_t mask = slots_.size() - 1;
+    const std::size_t hash = std::hash<std::string_view>{}(word);
+    const auto tag = static_cast<std::uint32_t>(hash);
+    std::size_t i = hash & mask;
+    for (; slots_[i].word != 0; i = (i + 1) & mask) {
+        if (slots_[i].hash != tag) continue;
+        const WordInfo& known = words_[slots_[i].word - 1];
+        if (known.length == word.size() && words_text_.compare(known.offset, known.length, word) == 0) {
+            return slots_[i].word - 1;
+        }
+    }
     WordInfo info;
+    info.offset = static_cast<std::uint32_t>(words_text_.size());
+    info.length = static_cast<std::uint32_t>(word.size());
+    words_text_ += word;
     std::string stem = analyzer_.stemmer()(word);
     // TermGenerator leaves out a word whose stem is empty (a stemmer that is not "none").
     if (!stem.empty()) {
@@ -66,18 +82,36 @@ DocumentBuilder::WordEntry& DocumentBuilder::word_entry(const std::string& word)
     info.spelling = word.size() >= 3 && word.size() <= 24 && std::all_of(word.begin(), word.end(), [](char c) {
                         return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
                     });
-    return *words_.emplace(word, info).first;
+    words_.push_back(info);
+    slots_[i] = WordSlot{tag, static_cast<std::uint32_t>(words_.size())};
+    return static_cast<std::uint32_t>(words_.size() - 1);
 }
 
-void DocumentBuilder::count(WordEntry& entry) {
-    if (!entry.second.spelling) return;
-    if (entry.second.count++ == 0) counted_.push_back(&entry);
+void DocumentBuilder::grow_table() {
+    // A review with more distinct words than the cache holds fills it before the next
+    // document can empty it: the table then doubles for the rest of this one.
+    slots_.assign(std::max(kWordSlots, slots_.size() * 2), WordSlot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (std::uint32_t w = 0; w < words_.size(); ++w) {
+        const WordInfo& info = words_[w];
+        const std::size_t hash = std::hash<std::string_view>{}(std::string_view(words_text_).substr(info.offset, info.length));
+        std::size_t i = hash & mask;
+        while (slots_[i].word != 0) i = (i + 1) & mask;
+        slots_[i] = WordSlot{static_cast<std::uint32_t>(hash), w + 1};
+    }
+}
+
+void DocumentBuilder::count(std::uint32_t word) {
+    WordInfo& info = words_[word];
+    if (!info.spelling) return;
+    if (info.count++ == 0) counted_.push_back(word);
 }
 
 void DocumentBuilder::take_spelling(SpellingCounts& counts) {
-    for (WordEntry* entry : counted_) {
-        counts[entry->first] += entry->second.count;
-        entry->second.count = 0;
+    for (const std::uint32_t word : counted_) {
+        WordInfo& info = words_[word];
+        counts[words_text_.substr(info.offset, info.length)] += info.count;
+        info.count = 0;
     }
     counted_.clear();
     for (const auto& [word, freq] : uncached_counts_) counts[word] += freq;
@@ -85,9 +119,14 @@ void DocumentBuilder::take_spelling(SpellingCounts& counts) {
 }
 
 void DocumentBuilder::clear_cache() {
-    for (WordEntry* entry : counted_) uncached_counts_[entry->first] += entry->second.count;
+    for (const std::uint32_t word : counted_) {
+        const WordInfo& info = words_[word];
+        uncached_counts_[words_text_.substr(info.offset, info.length)] += info.count;
+    }
     counted_.clear();
+    slots_.assign(kWordSlots, WordSlot{});
     words_.clear();
+    words_text_.clear();
     stem_ids_.clear();
     stems_.clear();
     uses_.clear();
@@ -96,9 +135,9 @@ void DocumentBuilder::clear_cache() {
 void DocumentBuilder::add_text(std::uint32_t field, const Token* begin, const Token* end) {
     const bool counting = count_spelling_ && field <= 1;  // the body and the title
     for (const Token* t = begin; t != end; ++t) {
-        WordEntry& entry = word_entry(t->term);
-        if (counting) count(entry);
-        const std::uint32_t stem = entry.second.stem;
+        const std::uint32_t word = word_id(t->term);
+        if (counting) count(word);
+        const std::uint32_t stem = words_[word].stem;
         if (stem == kNoStem) continue;
         StemUse& use = uses_[stem];
         if (use.serial[field] != serial_) {
@@ -117,7 +156,7 @@ Xapian::Document DocumentBuilder::build(const Review& r, const ReviewWords& word
     if (words_.size() >= kMaxCachedWords) clear_cache();
     if (term_generator_only_) {
         if (count_spelling_) {
-            for (const Token& t : words.text) count(word_entry(t.term));
+            for (const Token& t : words.text) count(word_id(t.term));
         }
         return build_with_term_generator(r);
     }

@@ -83,18 +83,28 @@ private:
     static constexpr std::uint32_t kNoStem = 0xFFFFFFFFu;
     static constexpr std::size_t kTextFields = 4;
 
-    /// What the cache knows of a word: its stem id (kNoStem when the stemmer makes nothing
-    /// of it), whether it is counted for spelling, and its count since take_spelling().
+    /// What the cache knows of a word: where its bytes are in words_text_, its stem id
+    /// (kNoStem when the stemmer makes nothing of it), whether it is counted for spelling,
+    /// and its count since take_spelling().
     struct WordInfo {
+        std::uint32_t offset = 0;
+        std::uint32_t length = 0;
         std::uint32_t stem = kNoStem;
         Xapian::termcount count = 0;
         bool spelling = false;
     };
-    using WordEntry = std::pair<const std::string, WordInfo>;
-    /// The cache's entry for a word, made (and the word stemmed) on first sight.
-    WordEntry& word_entry(const std::string& word);
+    /// A slot of the open-addressing table over words_: 0, or a word id plus one, with the
+    /// low 32 bits of the word's hash to skip most comparisons.
+    struct WordSlot {
+        std::uint32_t hash = 0;
+        std::uint32_t word = 0;
+    };
+    /// The cache's id of a word, made (and the word stemmed) on first sight.
+    std::uint32_t word_id(const std::string& word);
+    /// Doubles the table (at least kWordSlots), keeping its words.
+    void grow_table();
     /// Counts a title or body word for spelling, when it is such a word.
-    void count(WordEntry& entry);
+    void count(std::uint32_t word);
     /// Empties the cache, keeping the counts not yet taken.
     void clear_cache();
     void add_text(std::uint32_t field, const Token* begin, const Token* end);
@@ -106,11 +116,16 @@ private:
     bool term_generator_only_ = false;
     ReviewWords scratch_words_;
 
-    // The stem cache: word -> stem id, stem id -> stem, and for each stem and field the last
-    // document (by serial) that used it, with its index in doc_terms_. Cleared, between
-    // documents, once it holds kMaxCachedWords words.
-    std::unordered_map<std::string, WordInfo> words_;
-    std::unordered_map<std::string, std::uint32_t> stem_ids_;
+    // The stem cache: word -> word id -> stem id, stem id -> stem, and for each stem and
+    // field the last document (by serial) that used it, with its index in doc_terms_. Kept
+    // compact (an open-addressing table over one buffer of words) because it is read for
+    // every word of every review, beside Xapian's own structures: node-based maps of the
+    // same words made the writer's cache misses dearer. Emptied, between documents, once it
+    // holds kMaxCachedWords words.
+    std::vector<WordSlot> slots_;
+    std::vector<WordInfo> words_;
+    std::string words_text_;
+    std::unordered_map<std::string, std::uint32_t> stem_ids_;  // read only for new words
     std::vector<std::string> stems_;
     struct StemUse {
         std::array<std::uint32_t, kTextFields> serial{};
@@ -119,7 +134,7 @@ private:
     std::vector<StemUse> uses_;
     std::uint32_t serial_ = 0;
     bool count_spelling_ = false;
-    std::vector<WordEntry*> counted_;  ///< entries whose count is not 0
+    std::vector<std::uint32_t> counted_;  ///< words whose count is not 0
     SpellingCounts uncached_counts_;  ///< counts of words the cache let go of
 
     // Scratch for one document, reused.
