@@ -132,6 +132,7 @@ std::string AnalyzerSettings::to_json() const {
                         {"stopwords_name", stopwords_name},
                         {"stopwords", stopwords},
                         {"positions", positions_name()},
+                        {"range_terms", range_terms},
                         {"schema", schema::kSchemaVersion}};
     return j.dump();
 }
@@ -153,6 +154,7 @@ AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
         if (!s.set_positions(positions)) {
             throw Error("unknown position layout '" + positions + "' in the index's analyzer settings");
         }
+        s.range_terms = j.value("range_terms", false);
         return s;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("malformed analyzer settings in the index: ") + e.what());
@@ -164,6 +166,7 @@ AnalyzerSettings AnalyzerSettings::from_database(const Xapian::Database& db) {
     if (!stored.empty()) return from_json(stored);
     AnalyzerSettings defaults;
     defaults.packed_positions = false;  // not built by revsearch: Xapian's own positions
+    defaults.range_terms = false;       // and no range terms
     return defaults;
 }
 

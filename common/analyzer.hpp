@@ -21,6 +21,11 @@ struct AnalyzerSettings {
     /// than in Xapian's position table. New indexes pack them; an index whose settings do not
     /// say so (older revsearch, or another tool) has Xapian's.
     bool packed_positions = true;
+    /// Dates and ratings also as boolean terms, so ranges over them are unions of posting
+    /// lists (common/range_terms.hpp). New indexes have them; an index whose settings do not
+    /// say so (older revsearch, another tool) is searched by value ranges. Like the positions,
+    /// fixed when an index is created: an update adds them only to an index that has them.
+    bool range_terms = true;
 
     /// "packed" or "xapian": the layout's name in options, metadata and messages.
     [[nodiscard]] const char* positions_name() const noexcept { return packed_positions ? "packed" : "xapian"; }

@@ -43,6 +43,12 @@ inline constexpr std::string_view kIdPrefix = "Q";
 /// The input file a review came from (boolean, not a query field): lets a re-run find the
 /// reviews a file no longer holds (--delete-missing).
 inline constexpr std::string_view kSourceFilePrefix = "XF";
+/// Boolean terms for date and rating ranges (common/range_terms.hpp; not query fields):
+/// Omega's year, month and day prefixes over the date's sort key, and the rating.
+inline constexpr std::string_view kYearPrefix = "Y";
+inline constexpr std::string_view kMonthPrefix = "M";
+inline constexpr std::string_view kDayPrefix = "D";
+inline constexpr std::string_view kRatingPrefix = "XR";
 
 inline constexpr std::array<Field, 8> kFields = {{
     {"body", kBodyPrefix, FieldKind::Text, true, "the review text"},

@@ -6,6 +6,7 @@
 
 #include "common/date.hpp"
 #include "common/packed_positions.hpp"
+#include "common/range_terms.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
 
@@ -245,11 +246,19 @@ void DocumentBuilder::add_non_text(const Review& r, Xapian::Document& doc) {
     if (!r.category.empty()) doc.add_boolean_term(s::boolean_term(s::kCategoryPrefix, r.category));
 
     // Values for ranges, sorting and facets.
+    const bool with_range_terms = analyzer_.settings().range_terms;
     if (!r.date.empty()) {
-        doc.add_value(s::kDateSlot, date::sort_key(r.date));
+        const std::string key = date::sort_key(r.date);
+        doc.add_value(s::kDateSlot, key);
         doc.add_value(s::kYearSlot, date::year(r.date));
+        if (with_range_terms) {
+            for (const std::string& term : range_terms::date_terms(key)) doc.add_boolean_term(term);
+        }
     }
-    if (r.rating) doc.add_value(s::kRatingSlot, s::rating_value(*r.rating));
+    if (r.rating) {
+        doc.add_value(s::kRatingSlot, s::rating_value(*r.rating));
+        if (with_range_terms) doc.add_boolean_term(range_terms::rating_term(*r.rating));
+    }
     if (!r.reviewer.empty()) doc.add_value(s::kReviewerSlot, text::collapse_spaces(r.reviewer));
     if (!r.category.empty()) doc.add_value(s::kCategorySlot, text::collapse_spaces(r.category));
     doc.add_value(s::kIdSlot, r.id);

@@ -579,7 +579,10 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     AnalyzerSettings analyzer = options_.analyzer;
     if (const std::string stored = plan.metadata_any(schema::kMetaAnalyzer); !stored.empty()) {
         const AnalyzerSettings existing = AnalyzerSettings::from_json(stored);
-        if (!options_.analyzer_explicit || existing == options_.analyzer) {
+        // Range terms are not the user's choice: an index keeps what it was created with.
+        AnalyzerSettings asked = options_.analyzer;
+        asked.range_terms = existing.range_terms;
+        if (!options_.analyzer_explicit || existing == asked) {
             analyzer = existing;
         } else if (has_documents) {
             throw UsageError("the index at " + options_.db_path + " was built with language '" +
@@ -587,6 +590,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
                              "' and " + existing.positions_name() +
                              " positions; index into a new --db to change the analyzer");
         }
+    } else if (has_documents) {
+        analyzer.range_terms = false;  // documents written by another tool have none
     }
 
     // An unfinished earlier run with the same inputs is resumed, not redone.

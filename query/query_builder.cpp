@@ -1,10 +1,15 @@
 #include "query/query_builder.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <utility>
 #include <xapian.h>
 
 #include "common/date.hpp"
 #include "common/error.hpp"
+#include "common/range_terms.hpp"
 #include "common/schema.hpp"
 #include "query/phrase_source.hpp"
 
@@ -33,43 +38,142 @@ public:
     }
 };
 
-/// `date:2016-05` (no range): the whole period, as if written `date:2016-05..2016-05`.
-class SingleDateProcessor : public Xapian::FieldProcessor {
+/// The queries behind `date:` and `rating:` filters. An index with range terms
+/// (common/range_terms.hpp) gets unions of posting lists; any other gets value ranges, which
+/// read every document's value. Both match the same documents.
+class RangeQueries {
 public:
-    explicit SingleDateProcessor(std::string* error) : error_(error) {}
-    Xapian::Query operator()(const std::string& value) override {
-        const auto d = date::parse(value);
-        if (!d) {
-            *error_ = "not a date: '" + value + "' (use YYYY, YYYY-MM or YYYY-MM-DD)";
-            return Xapian::Query::MatchNothing;
+    RangeQueries(const Xapian::Database* db, bool terms) : db_(db), terms_(terms) {}
+
+    /// Reviews whose date key lies in [lo, hi]; an absent bound is open.
+    [[nodiscard]] Xapian::Query dates(const std::optional<std::string>& lo, const std::optional<std::string>& hi) const {
+        if (!lo && !hi) return Xapian::Query::MatchAll;
+        if (!terms_) {
+            if (lo && hi) return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, s::kDateSlot, *lo, *hi);
+            if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, s::kDateSlot, *lo);
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, s::kDateSlot, *hi);
         }
-        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, s::kDateSlot, date::lower_bound_key(*d),
-                             date::upper_bound_key(*d));
+        // Open ends, and ends beyond the index's dates, stop at the years the index has.
+        const std::string first = db_->get_value_lower_bound(s::kDateSlot);
+        const std::string last = db_->get_value_upper_bound(s::kDateSlot);
+        if (first.size() != 8 || last.size() != 8) return Xapian::Query::MatchNothing;
+        std::string from = first.substr(0, 4) + "0000";
+        std::string to = last.substr(0, 4) + "1231";
+        if (lo && *lo > from) from = *lo;
+        if (hi && *hi < to) to = *hi;
+        return any_of(range_terms::date_range_terms(from, to));
+    }
+
+    /// Reviews whose rating lies in [lo, hi]; an absent bound is open.
+    [[nodiscard]] Xapian::Query ratings(std::optional<double> lo, std::optional<double> hi) const {
+        if (!lo && !hi) return Xapian::Query::MatchAll;
+        if (!terms_) {
+            if (lo && hi) {
+                return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, s::kRatingSlot, s::rating_value(*lo),
+                                     s::rating_value(*hi));
+            }
+            if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, s::kRatingSlot, s::rating_value(*lo));
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, s::kRatingSlot, s::rating_value(*hi));
+        }
+        // An index has few distinct ratings: the terms of those in the range.
+        std::vector<std::string> terms;
+        const std::string prefix(s::kRatingPrefix);
+        for (auto t = db_->allterms_begin(prefix); t != db_->allterms_end(prefix); ++t) {
+            const auto rating = range_terms::rating_of_term(*t);
+            if (rating && (!lo || *rating >= *lo) && (!hi || *rating <= *hi)) terms.push_back(*t);
+        }
+        return any_of(terms);
     }
 
 private:
-    std::string* error_;
+    /// The OR of boolean terms, weighted 0 (a filter scores nothing, whatever the weighting).
+    static Xapian::Query any_of(const std::vector<std::string>& terms) {
+        if (terms.empty()) return Xapian::Query::MatchNothing;
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                             Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), 0.0);
+    }
+
+    const Xapian::Database* db_;
+    bool terms_;
 };
 
-/// `rating:4` (no range): exactly that rating.
-class SingleRatingProcessor : public Xapian::FieldProcessor {
+/// A rating as written in a query: a whole number or decimal, nothing else.
+std::optional<double> parse_rating(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (*end != '\0') return std::nullopt;
+    return v;
+}
+
+/// Splits a filter value at its "..": {lower, upper}, either possibly empty; nullopt for a
+/// single value.
+std::optional<std::pair<std::string, std::string>> split_range(const std::string& value) {
+    const std::size_t dots = value.find("..");
+    if (dots == std::string::npos) return std::nullopt;
+    return std::pair{value.substr(0, dots), value.substr(dots + 2)};
+}
+
+/// `date:2016-05` (the whole period, as if written `date:2016-05..2016-05`) and
+/// `date:2015..2016-06`: partial dates on either end, open ends allowed (`date:2015..`).
+/// Xapian's DateRangeProcessor rejects mixed precision, so this applies common/date.hpp's rule:
+/// a partial lower bound starts its period and a partial upper bound ends it.
+///
+/// Ranges are read here, as the value of a boolean field, not by a Xapian::RangeProcessor:
+/// the QueryParser groups a range processor's value ranges by slot, but puts every other
+/// query (the range terms' union) in one group, which would OR a date range with a rating
+/// range. As a field, date filters are ORed with each other and ANDed with other fields.
+class DateFilterProcessor : public Xapian::FieldProcessor {
 public:
-    explicit SingleRatingProcessor(std::string* error) : error_(error) {}
+    DateFilterProcessor(RangeQueries ranges, std::shared_ptr<std::string> error)
+        : ranges_(ranges), error_(std::move(error)) {}
     Xapian::Query operator()(const std::string& value) override {
-        char* end = nullptr;
-        const double v = std::strtod(value.c_str(), &end);
-        if (value.empty() || *end != '\0') {
-            *error_ = "not a rating: '" + value + "'";
-            return Xapian::Query::MatchNothing;
+        const auto range = split_range(value);
+        std::optional<std::string> lo, hi;
+        for (const bool lower : {true, false}) {
+            const std::string& text = !range ? value : lower ? range->first : range->second;
+            if (range && text.empty()) continue;
+            const auto d = date::parse(text);
+            if (!d) {
+                *error_ = "not a date: '" + text + "' (use YYYY, YYYY-MM or YYYY-MM-DD)";
+                return Xapian::Query::MatchNothing;
+            }
+            (lower ? lo : hi) = lower ? date::lower_bound_key(*d) : date::upper_bound_key(*d);
         }
-        const std::string key = s::rating_value(v);
-        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, s::kRatingSlot, key, key);
+        return ranges_.dates(lo, hi);
     }
 
 private:
-    std::string* error_;
+    RangeQueries ranges_;
+    std::shared_ptr<std::string> error_;
 };
 
+/// `rating:4` (exactly that rating) and `rating:3..4.5`, open ends allowed (`rating:4..`):
+/// a boolean field for the same reason as dates (DateFilterProcessor).
+class RatingFilterProcessor : public Xapian::FieldProcessor {
+public:
+    RatingFilterProcessor(RangeQueries ranges, std::shared_ptr<std::string> error)
+        : ranges_(ranges), error_(std::move(error)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        const auto range = split_range(value);
+        std::optional<double> lo, hi;
+        for (const bool lower : {true, false}) {
+            const std::string& text = !range ? value : lower ? range->first : range->second;
+            if (range && text.empty()) continue;
+            const auto v = parse_rating(text);
+            if (!v) {
+                *error_ = "not a rating: '" + text + "'";
+                return Xapian::Query::MatchNothing;
+            }
+            (lower ? lo : hi) = v;
+        }
+        return ranges_.ratings(lo, hi);
+    }
+
+private:
+    RangeQueries ranges_;
+    std::shared_ptr<std::string> error_;
+};
 /// True for the fields whose values are literals: boolean filters and ranges.
 bool is_filter_field(const std::string& name) {
     if (name == "date" || name == "rating") return true;
@@ -153,38 +257,6 @@ std::string plain_words(std::string_view text) {
 
 }  // namespace
 
-/// `date:2015..2016-06`: partial dates on either end, open ends allowed (`date:2015..`).
-/// Xapian's DateRangeProcessor rejects mixed precision, so this applies common/date.hpp's rule:
-/// a partial lower bound starts its period and a partial upper bound ends it.
-class PartialDateRangeProcessor : public Xapian::RangeProcessor {
-public:
-    PartialDateRangeProcessor() : Xapian::RangeProcessor(s::kDateSlot, "date:") {}
-
-    /// The last bad bound seen, for the error message (exceptions must not unwind through
-    /// Xapian's generated parser, so a bad date returns OP_INVALID and is reported after).
-    std::string error;
-
-    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
-        std::optional<std::string> lo, hi;
-        for (const auto* bound : {&begin, &end}) {
-            if (!bound->empty() && !date::parse(*bound)) {
-                error = "not a date: '" + *bound + "' (use YYYY, YYYY-MM or YYYY-MM-DD)";
-                return Xapian::Query(Xapian::Query::OP_INVALID);
-            }
-        }
-        if (!begin.empty()) lo = date::parse(begin);
-        if (!end.empty()) hi = date::parse(end);
-        if (lo && hi) {
-            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, date::lower_bound_key(*lo),
-                                 date::upper_bound_key(*hi));
-        }
-        if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, date::lower_bound_key(*lo));
-        if (hi) return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, date::upper_bound_key(*hi));
-        return Xapian::Query::MatchAll;
-    }
-};
-
-
 QueryBuilder::QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db)
     : analyzer_(analyzer), db_(db) {
     configure(parser_, "");
@@ -209,12 +281,11 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
                                            : new BooleanFieldProcessor(std::string(field.prefix));
         parser.add_boolean_prefix(name, proc->release());
     }
-    auto* dates = new PartialDateRangeProcessor;
-    date_processors_[&parser] = dates;
-    parser.add_rangeprocessor(dates->release());
-    parser.add_boolean_prefix("date", (new SingleDateProcessor(&dates->error))->release());
-    parser.add_boolean_prefix("rating", (new SingleRatingProcessor(&dates->error))->release());
-    parser.add_rangeprocessor((new Xapian::NumberRangeProcessor(s::kRatingSlot, "rating:"))->release());
+    const RangeQueries ranges(&db_, analyzer_.settings().range_terms);
+    auto error = std::make_shared<std::string>();
+    filter_errors_[&parser] = error;
+    parser.add_boolean_prefix("date", (new DateFilterProcessor(ranges, error))->release());
+    parser.add_boolean_prefix("rating", (new RatingFilterProcessor(ranges, error))->release());
 }
 
 void QueryBuilder::set_default_and(bool on) {
@@ -228,13 +299,14 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                            Xapian::QueryParser::FLAG_PURE_NOT | extra_flags;
-    auto* dates = date_processors_.count(&parser) ? date_processors_.at(&parser) : nullptr;
-    if (dates != nullptr) dates->error.clear();
+    const auto found = filter_errors_.find(&parser);
+    std::string* filter_error = found == filter_errors_.end() ? nullptr : found->second.get();
+    if (filter_error != nullptr) filter_error->clear();
     try {
         Xapian::Query q = mode == ParseMode::Plain
                               ? parser.parse_query(plain_words(text), extra_flags)
                               : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
-        if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
+        if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
         q = rewrite_positional(q, phrases, deferred);
@@ -245,7 +317,7 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
         }
         return q;
     } catch (const Xapian::QueryParserError& e) {
-        if (dates != nullptr && !dates->error.empty()) throw QueryError(dates->error);
+        if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
         throw QueryError(e.get_msg());
     } catch (const Xapian::InvalidArgumentError& e) {
         throw QueryError(e.get_msg());

@@ -19,7 +19,6 @@ enum class ParseMode {
     Plain,   ///< words only: punctuation and operators are just text (for test collections)
 };
 
-class PartialDateRangeProcessor;
 
 /// Turns query text into a Xapian::Query by the schema, with the index's own analyzer, so
 /// query terms are exactly the terms the indexer wrote. Not thread-safe: one per thread.
@@ -71,8 +70,9 @@ private:
 
     const Analyzer& analyzer_;
     Xapian::Database db_;  // a handle: copies share the database
-    // The date range processor of each live parser, to report its errors.
-    mutable std::map<const Xapian::QueryParser*, PartialDateRangeProcessor*> date_processors_;
+    // Where the date and rating filters of each live parser leave their errors (exceptions
+    // must not unwind through Xapian's generated parser, so a bad value is reported after).
+    mutable std::map<const Xapian::QueryParser*, std::shared_ptr<std::string>> filter_errors_;
     Xapian::QueryParser parser_;
     bool default_and_ = false;
     bool remote_shards_ = false;

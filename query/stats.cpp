@@ -82,7 +82,8 @@ void print_stats_text(std::ostream& out, const json& j) {
     out << "documents: " << j["documents"] << '\n'
         << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
         << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL, positions "
-        << j["analyzer"]["positions"].get<std::string>() << "\n"
+        << j["analyzer"]["positions"].get<std::string>() << ", date and rating ranges by "
+        << (j["analyzer"].value("range_terms", false) ? "terms" : "values") << "\n"
         << "average document length: " << format_number(j["average_length"].get<double>(), 1) << " terms\n"
         << "documents with: date " << j["with_value"]["date"] << ", rating " << j["with_value"]["rating"]
         << ", reviewer " << j["with_value"]["reviewer"] << ", category " << j["with_value"]["category"]
@@ -156,7 +157,8 @@ json analyzer_json(const AnalyzerSettings& analyzer) {
     return {{"language", analyzer.language},
             {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
             {"stemming", "STEM_ALL"},
-            {"positions", analyzer.positions_name()}};
+            {"positions", analyzer.positions_name()},
+            {"range_terms", analyzer.range_terms}};
 }
 
 }  // namespace

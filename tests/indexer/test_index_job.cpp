@@ -408,6 +408,37 @@ TEST_CASE("the manifest holds the content hash of every input, large files too",
     CHECK(hashes.at(small) != hashes.at(large));
 }
 
+TEST_CASE("a new index has range terms, and an index made without them gets none", "[indexer]") {
+    const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
+    INFO("backend: " << name_of(backend));
+    TempDir dir;
+    TestIndex index(backend, dir);
+    const std::string input = dir.write("mixed.jsonl", kMixedJsonl);
+    std::ostringstream log;
+    SECTION("a fresh index records them, and its reviews hold their year, month, day and rating") {
+        (void)run_job(index.writer(), options_for({input}), log);
+        CHECK(AnalyzerSettings::from_database(index.reader()).range_terms);
+        const auto r1 = terms_of(index.reader(), "r1");
+        for (const char* t : {"Y2019", "M201903", "D20190314", "XR4"}) CHECK(contains(r1, t));
+        const auto r3 = terms_of(index.reader(), "r3");  // dated 2016 only
+        for (const char* t : {"Y2016", "M201600", "D20160000", "XR5"}) CHECK(contains(r3, t));
+    }
+    SECTION("an index whose settings do not name them keeps searching by values") {
+        // As an index written before range terms: its analyzer settings lack the key.
+        AnalyzerSettings old;
+        nlohmann::json settings = nlohmann::json::parse(old.to_json());
+        settings.erase("range_terms");
+        index.writer().set_metadata(std::string(s::kMetaAnalyzer), settings.dump());
+        index.writer().commit();
+        IndexOptions options = options_for({input});
+        options.analyzer_explicit = true;  // naming the same analyzer is still accepted
+        (void)run_job(index.writer(), options, log);
+        CHECK_FALSE(AnalyzerSettings::from_database(index.reader()).range_terms);
+        CHECK_FALSE(contains(terms_of(index.reader(), "r1"), "Y2019"));
+        CHECK_FALSE(contains(terms_of(index.reader(), "r1"), "XR4"));
+    }
+}
+
 TEST_CASE("an explicit language is used when the index holds no documents yet", "[indexer]") {
     const Backend backend = GENERATE(Backend::OnDisk, Backend::InMemory);
     INFO("backend: " << name_of(backend));

@@ -3,12 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 #include <xapian.h>
 
 #include "common/analyzer.hpp"
+#include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/review.hpp"
 #include "common/schema.hpp"
@@ -29,8 +33,10 @@ std::set<std::string> terms_of(const Xapian::Query& q) {
 /// An in-memory index of reviews that differ only in date and rating, to run range queries on.
 class RangeIndex {
 public:
-    RangeIndex() : db_(std::string(), Xapian::DB_BACKEND_INMEMORY) {
-        indexer::DocumentBuilder builder{AnalyzerSettings{}};
+    /// With `range_terms`, dates and ratings are also terms (common/range_terms.hpp).
+    explicit RangeIndex(bool range_terms = true) : db_(std::string(), Xapian::DB_BACKEND_INMEMORY) {
+        settings_.range_terms = range_terms;
+        indexer::DocumentBuilder builder{settings_};
         auto add = [&](const std::string& id, const std::string& date, std::optional<double> rating) {
             Review r;
             r.id = id;
@@ -51,6 +57,7 @@ public:
     }
 
     [[nodiscard]] const Xapian::Database& db() const { return db_; }
+    [[nodiscard]] const AnalyzerSettings& settings() const { return settings_; }
 
     /// The ids of every document matching `q`, sorted.
     [[nodiscard]] std::vector<std::string> ids(const Xapian::Query& q) const {
@@ -66,6 +73,7 @@ public:
     }
 
 private:
+    AnalyzerSettings settings_;
     Xapian::WritableDatabase db_;
 };
 
@@ -150,13 +158,21 @@ TEST_CASE("boolean query fields are normalised as the indexer normalises them", 
 }
 
 TEST_CASE("date ranges accept partial dates and open ends", "[query]") {
-    const Analyzer analyzer;
-    const RangeIndex index;
+    const bool range_terms = GENERATE(true, false);
+    INFO((range_terms ? "an index with range terms" : "an index with date values only"));
+    const RangeIndex index(range_terms);
+    const Analyzer analyzer(index.settings());
     QueryBuilder builder(analyzer, index.db());
 
-    SECTION("date:2015..2016-06 is a value range from 20150000 to 20160630") {
+    SECTION("date:2015..2016-06 covers 20150000 to 20160630") {
         const std::string d = builder.parse("date:2015..2016-06").get_description();
-        CHECK_THAT(d, Catch::Contains("VALUE_RANGE 0 20150000 20160630"));
+        if (range_terms) {
+            // The year 2015, then 2016's year-only key and its first six months.
+            CHECK_THAT(d, Catch::Contains("(Y2015 OR M201600 OR M201601 OR M201602 OR M201603 OR M201604 OR "
+                                          "M201605 OR M201606)"));
+        } else {
+            CHECK_THAT(d, Catch::Contains("VALUE_RANGE 0 20150000 20160630"));
+        }
     }
     SECTION("date:2015..2016-06 matches partial dates inside and full dates up to June 30") {
         CHECK(index.ids(builder.parse("date:2015..2016-06")) ==
@@ -164,19 +180,24 @@ TEST_CASE("date ranges accept partial dates and open ends", "[query]") {
     }
     SECTION("an open upper end matches everything from the lower bound on") {
         CHECK_THAT(builder.parse("date:2016..").get_description(),
-                   Catch::Contains("VALUE_GE 0 20160000"));
+                   Catch::Contains(range_terms ? "(Y2016 OR Y2017)" : "VALUE_GE 0 20160000"));
         CHECK(index.ids(builder.parse("date:2016..")) ==
               Ids{"d2016", "d2016-06-30", "d2016-07-01", "d2017-01"});
     }
     SECTION("an open lower end matches everything up to the end of the upper bound's period") {
         CHECK_THAT(builder.parse("date:..2016-02").get_description(),
-                   Catch::Contains("VALUE_LE 0 20160229"));
+                   Catch::Contains(range_terms ? "Y2015 OR M201600 OR M201601 OR M201602" : "VALUE_LE 0 20160229"));
         CHECK(index.ids(builder.parse("date:..2015")) ==
               Ids{"d2014-12-31", "d2015", "d2015-03-02"});
     }
     SECTION("full dates on both ends match inclusively") {
         CHECK(index.ids(builder.parse("date:2014-12-31..2015-03-02")) ==
               Ids{"d2014-12-31", "d2015", "d2015-03-02"});
+    }
+    SECTION("a range beyond the index's dates matches nothing, and date:.. matches everything") {
+        CHECK(index.ids(builder.parse("date:2030..2040")).empty());
+        CHECK(index.ids(builder.parse("date:..1990")).empty());
+        CHECK(index.ids(builder.parse("date:..")).size() == 8);
     }
     SECTION("a bound that is not a date throws QueryError") {
         CHECK_THROWS_AS(builder.parse("date:someday..2016"), QueryError);
@@ -185,8 +206,10 @@ TEST_CASE("date ranges accept partial dates and open ends", "[query]") {
 }
 
 TEST_CASE("rating ranges select by the rating as given", "[query]") {
-    const Analyzer analyzer;
-    const RangeIndex index;
+    const bool range_terms = GENERATE(true, false);
+    INFO((range_terms ? "an index with range terms" : "an index with rating values only"));
+    const RangeIndex index(range_terms);
+    const Analyzer analyzer(index.settings());
     QueryBuilder builder(analyzer, index.db());
 
     SECTION("rating:4..5 matches ratings from 4 to 5 inclusive") {
@@ -196,10 +219,86 @@ TEST_CASE("rating ranges select by the rating as given", "[query]") {
         CHECK(index.ids(builder.parse("rating:5..")) == Ids{"d2016-07-01", "d2017-01"});
         CHECK(index.ids(builder.parse("rating:..2")) == Ids{"d2014-12-31", "d2015"});
     }
-    SECTION("ranges combine with words") {
+    SECTION("a single rating matches exactly that rating") {
+        CHECK(index.ids(builder.parse("rating:4.5")) == Ids{"d2016-06-30"});
+        CHECK(index.ids(builder.parse("rating:4.4")).empty());
+    }
+    SECTION("ranges combine with words, and a date range with a rating range by AND") {
         CHECK(index.ids(builder.parse("ranged rating:4..4.5 date:2016..2016")) ==
               Ids{"d2016", "d2016-06-30"});
+        CHECK(index.ids(builder.parse("rating:1..2 date:2015")) == Ids{"d2015"});
     }
+    SECTION("two ranges of one field are either one") {
+        CHECK(index.ids(builder.parse("rating:1 rating:5")) == Ids{"d2014-12-31", "d2016-07-01"});
+    }
+    SECTION("a rating that is not a number throws QueryError") {
+        CHECK_THROWS_AS(builder.parse("rating:good..5"), QueryError);
+        CHECK_THROWS_AS(builder.parse("rating:4x"), QueryError);
+    }
+}
+
+TEST_CASE("date and rating ranges on range terms match what value ranges match", "[query][regression]") {
+    // Issue 5: an index with range terms answers ranges from posting lists; it must select
+    // the very documents the value ranges did, for every kind of bound.
+    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    indexer::DocumentBuilder builder{AnalyzerSettings{}};
+    std::uint64_t state = 42;
+    const auto next = [&](std::uint64_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % n;
+    };
+    const auto random_date = [&]() {
+        std::string d = std::to_string(1996 + next(8));
+        if (next(5) == 0) return d;  // a year only
+        char month[8];
+        std::snprintf(month, sizeof month, "-%02d", static_cast<int>(1 + next(12)));
+        d += month;
+        if (next(4) == 0) return d;  // a month
+        const int max_day = d.substr(5) == "02" ? 28 : 30;
+        char day[8];
+        std::snprintf(day, sizeof day, "-%02d", static_cast<int>(1 + next(max_day)));
+        return d + day;
+    };
+    const std::vector<double> ratings = {1, 2, 2.5, 3, 4, 4.5, 5, 7, 10};
+    for (int i = 0; i < 3000; ++i) {
+        Review r;
+        r.id = "r" + std::to_string(i);
+        r.body = "ranged";
+        if (next(10) != 0) r.date = *date::parse(random_date());
+        if (next(10) != 0) r.rating = ratings[next(ratings.size())];
+        db.add_document(builder.build(r));
+    }
+    db.commit();
+    AnalyzerSettings values_only;
+    values_only.range_terms = false;
+    const Analyzer with_terms{AnalyzerSettings{}}, with_values{values_only};
+    QueryBuilder terms(with_terms, db), values(with_values, db);
+    const auto matches = [&](const Xapian::Query& q) {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(q);
+        std::vector<Xapian::docid> out;
+        const Xapian::MSet m = enquire.get_mset(0, db.get_doccount());
+        for (auto it = m.begin(); it != m.end(); ++it) out.push_back(*it);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    std::size_t nonempty = 0;
+    for (int i = 0; i < 600; ++i) {
+        std::string q;
+        switch (next(6)) {
+            case 0: q = "date:" + random_date() + ".." + random_date(); break;
+            case 1: q = "date:" + random_date() + ".."; break;
+            case 2: q = "date:.." + random_date(); break;
+            case 3: q = "date:" + random_date(); break;
+            case 4: q = "rating:" + std::to_string(next(11)) + ".." + std::to_string(next(11)); break;
+            default: q = "ranged date:" + random_date() + ".." + random_date() + " rating:3.."; break;
+        }
+        INFO("query: " << q);
+        const auto expected = matches(values.parse(q));
+        REQUIRE(matches(terms.parse(q)) == expected);
+        if (!expected.empty()) ++nonempty;
+    }
+    CHECK(nonempty > 300);
 }
 
 TEST_CASE("malformed query syntax throws QueryError", "[query]") {
