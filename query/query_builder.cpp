@@ -106,12 +106,16 @@ std::optional<double> parse_rating(const std::string& text) {
     return v;
 }
 
-/// Splits a filter value at its "..": {lower, upper}, either possibly empty; nullopt for a
-/// single value.
-std::optional<std::pair<std::string, std::string>> split_range(const std::string& value) {
+/// Reads a filter's value, one value or a range `A..B` whose ends may be empty (open): calls
+/// read(text, lower) for each end given (both, with the one value, for a single value), and
+/// stops at the first that returns false. Returns whether every end was read.
+template <typename Read>
+bool read_bounds(const std::string& value, Read&& read) {
     const std::size_t dots = value.find("..");
-    if (dots == std::string::npos) return std::nullopt;
-    return std::pair{value.substr(0, dots), value.substr(dots + 2)};
+    if (dots == std::string::npos) return read(value, true) && read(value, false);
+    const std::string lo = value.substr(0, dots);
+    const std::string hi = value.substr(dots + 2);
+    return (lo.empty() || read(lo, true)) && (hi.empty() || read(hi, false));
 }
 
 /// `date:2016-05` (the whole period, as if written `date:2016-05..2016-05`) and
@@ -128,19 +132,17 @@ public:
     DateFilterProcessor(RangeQueries ranges, std::shared_ptr<std::string> error)
         : ranges_(ranges), error_(std::move(error)) {}
     Xapian::Query operator()(const std::string& value) override {
-        const auto range = split_range(value);
         std::optional<std::string> lo, hi;
-        for (const bool lower : {true, false}) {
-            const std::string& text = !range ? value : lower ? range->first : range->second;
-            if (range && text.empty()) continue;
+        const bool ok = read_bounds(value, [&](const std::string& text, bool lower) {
             const auto d = date::parse(text);
             if (!d) {
                 *error_ = "not a date: '" + text + "' (use YYYY, YYYY-MM or YYYY-MM-DD)";
-                return Xapian::Query::MatchNothing;
+                return false;
             }
             (lower ? lo : hi) = lower ? date::lower_bound_key(*d) : date::upper_bound_key(*d);
-        }
-        return ranges_.dates(lo, hi);
+            return true;
+        });
+        return ok ? ranges_.dates(lo, hi) : Xapian::Query::MatchNothing;
     }
 
 private:
@@ -155,19 +157,14 @@ public:
     RatingFilterProcessor(RangeQueries ranges, std::shared_ptr<std::string> error)
         : ranges_(ranges), error_(std::move(error)) {}
     Xapian::Query operator()(const std::string& value) override {
-        const auto range = split_range(value);
         std::optional<double> lo, hi;
-        for (const bool lower : {true, false}) {
-            const std::string& text = !range ? value : lower ? range->first : range->second;
-            if (range && text.empty()) continue;
+        const bool ok = read_bounds(value, [&](const std::string& text, bool lower) {
             const auto v = parse_rating(text);
-            if (!v) {
-                *error_ = "not a rating: '" + text + "'";
-                return Xapian::Query::MatchNothing;
-            }
+            if (!v) *error_ = "not a rating: '" + text + "'";
             (lower ? lo : hi) = v;
-        }
-        return ranges_.ratings(lo, hi);
+            return v.has_value();
+        });
+        return ok ? ranges_.ratings(lo, hi) : Xapian::Query::MatchNothing;
     }
 
 private:
