@@ -14,7 +14,8 @@
 /// (schema::kYearPrefix + YYYY), a month term (kMonthPrefix + YYYYMM) and a day term
 /// (kDayPrefix + YYYYMMDD) of its date's sort key (common/date.hpp: a partial date has 00 for
 /// the missing month or day, so it falls where the value range puts it), and a rating term
-/// (kRatingPrefix + the rating as the shortest decimal that reads back as it). A range is
+/// (kRatingPrefix + the normalised rating, schema::normalised_rating(), as the shortest
+/// decimal that reads back as it). A range is
 /// then the OR of the fewest such terms that cover it: the same documents as the value range.
 namespace revsearch::range_terms {
 

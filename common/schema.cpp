@@ -1,6 +1,9 @@
 #include "common/schema.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "common/text.hpp"
@@ -42,6 +45,28 @@ std::string boolean_term(std::string_view prefix, std::string_view value) {
 }
 
 std::string id_term(std::string_view id) { return bounded_term(kIdPrefix, text::collapse_spaces(id)); }
+
+std::optional<double> normalised_rating(std::optional<double> rating, std::optional<double> scale) {
+    if (!rating || !scale || !std::isfinite(*rating) || !std::isfinite(*scale) || *scale <= 0) {
+        return std::nullopt;
+    }
+    if (*rating < 0 || *rating > *scale) return std::nullopt;
+    return std::round(*rating / *scale * kRatingScale * 100.0) / 100.0;
+}
+
+double rating_bucket(double normalised) { return std::floor(normalised * 2.0) / 2.0; }
+
+int stored_version(const Xapian::Database& db) {
+    const std::string stored = db.get_metadata(std::string(kMetaSchema));
+    if (!stored.empty()) return std::atoi(stored.c_str());
+    const auto analyzer =
+        nlohmann::json::parse(db.get_metadata(std::string(kMetaAnalyzer)), nullptr, false);
+    if (analyzer.is_object()) {
+        const auto it = analyzer.find("schema");
+        if (it != analyzer.end() && it->is_number_integer()) return it->get<int>();
+    }
+    return 0;
+}
 
 std::string rating_value(double rating) { return Xapian::sortable_serialise(rating); }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,11 @@
 namespace revsearch::schema {
 
 /// Bumped whenever terms, values or stored data change meaning; stored in the metadata.
-inline constexpr int kSchemaVersion = 1;
+/// Version 2: ratings on one scale (kRatingSlot and the rating terms hold the normalised
+/// rating; the rating as given moved to kRatingGivenSlot) and content keys (kContentKeySlot,
+/// kContentKeyPrefix). Version 1 indexes are searched, but refuse what would read their
+/// ratings (see QueryBuilder) and are not collapsed.
+inline constexpr int kSchemaVersion = 2;
 
 enum class FieldKind {
     Text,     ///< analysed free text (stemmed words, with positions)
@@ -49,8 +54,11 @@ inline constexpr std::string_view kYearPrefix = "Y";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kRatingPrefix = "XR";
+/// The review's content key (common/content_key.hpp), as a boolean term: every copy of one
+/// review shares it, so `dup:KEY` lists the copies and its term frequency counts them.
+inline constexpr std::string_view kContentKeyPrefix = "XH";
 
-inline constexpr std::array<Field, 8> kFields = {{
+inline constexpr std::array<Field, 9> kFields = {{
     {"body", kBodyPrefix, FieldKind::Text, true, "the review text"},
     {"title", kTitlePrefix, FieldKind::Text, true, "the review's title"},
     {"reviewer", kReviewerPrefix, FieldKind::Text, false, "words of the reviewer's name"},
@@ -60,13 +68,18 @@ inline constexpr std::array<Field, 8> kFields = {{
     {"topic", kTopicPrefix, FieldKind::Boolean, false, "a topic, e.g. topic:\"compassion fatigue\""},
     {"category", kCategoryPrefix, FieldKind::Boolean, false, "the category, exactly"},
     {"id", kIdPrefix, FieldKind::Boolean, false, "the review's id"},
+    {"dup", kContentKeyPrefix, FieldKind::Boolean, false,
+     "every copy of one review, by its content key (the key JSON output shows)"},
 }};
 
 /// Value slots. Single-valued facets live in slots (ValueCountMatchSpy); topics are
 /// multi-valued and are counted by term instead.
 enum Slot : Xapian::valueno {
     kDateSlot = 0,      ///< date::sort_key(), 8 ASCII digits
-    kRatingSlot = 1,    ///< Xapian::sortable_serialise(rating as given)
+    /// Xapian::sortable_serialise(normalised_rating()): the rating on the 0-5 scale, which
+    /// ranges, sorting and facets use. Absent when the rating has no usable scale. (Schema
+    /// version 1 held the rating as given here.)
+    kRatingSlot = 1,
     kYearSlot = 2,      ///< "YYYY"
     kReviewerSlot = 3,  ///< the reviewer's name as displayed (spaces collapsed)
     kCategorySlot = 4,  ///< the category as displayed
@@ -77,6 +90,12 @@ enum Slot : Xapian::valueno {
     /// The document's word positions, when the index packs them (common/packed_positions.hpp)
     /// instead of writing Xapian's position table.
     kPositionsSlot = 7,
+    /// The content key (common/content_key.hpp), 32 hex digits: searches collapse on it
+    /// (`--distinct`). Absent when a review has none.
+    kContentKeySlot = 8,
+    /// Xapian::sortable_serialise(rating as given), on whatever scale it came: kept so the
+    /// index can say how many ratings have no usable scale (--stats).
+    kRatingGivenSlot = 9,
 };
 
 // Database metadata keys.
@@ -103,6 +122,26 @@ inline constexpr std::string_view kMetaDictionary = "revsearch:dictionary";
 
 /// The unique id term. Ids are case-sensitive, so only whitespace is normalised.
 [[nodiscard]] std::string id_term(std::string_view id);
+
+/// The top of the one scale every rating is put on: ratings are normalised to 0-5, where most
+/// review sites' stars already are.
+inline constexpr double kRatingScale = 5.0;
+
+/// A rating on the 0-5 scale: `kRatingScale * rating / scale`, rounded to two decimals, so
+/// 8 of 10 is 4, 7 of 10 is 3.5, and 3.87 of 5 stays 3.87. Nullopt when there is no rating,
+/// no scale (nothing says what the number is out of, and guessing would mix scales), a scale
+/// that is not positive, or a rating outside 0..scale. Callers keep the rating as given.
+[[nodiscard]] std::optional<double> normalised_rating(std::optional<double> rating,
+                                                      std::optional<double> scale);
+
+/// The half-star a normalised rating counts under in the rating facet: the largest multiple
+/// of 0.5 not above it (3.87 counts under 3.5, which covers 3.5 to 3.99; 5 is its own).
+[[nodiscard]] double rating_bucket(double normalised);
+
+/// The schema version an index was written with: its `revsearch:schema` metadata, else the
+/// `schema` its analyzer settings record, else 0 (not written by revsearch). Throws
+/// Xapian::Error if the metadata cannot be read.
+[[nodiscard]] int stored_version(const Xapian::Database& db);
 
 /// The sortable value for a rating.
 [[nodiscard]] std::string rating_value(double rating);

@@ -1,6 +1,7 @@
 #include "indexer/cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <xapian.h>
 
 #include "common/cli.hpp"
@@ -59,6 +60,9 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         "topics", po::value(&options.topics_file),
         "topic lexicon (TOML) replacing the built-in one")(
         "no-topics", po::bool_switch(), "do not tag topics from a lexicon")(
+        "rating-scale", po::value<double>(),
+        "the scale of ratings that come without one, e.g. 10 for ratings out of 10 (without it "
+        "they are kept as given but in no rating range, sort or facet)")(
         "threads", po::value(&options.threads)->default_value(0),
         "threads that build and write documents (0: one per core)")(
         "shards", po::value(&options.shards)->default_value(0),
@@ -126,6 +130,13 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     if (!path_lookups.empty()) {
         if (!options.walk.path_template) throw UsageError("--path-lookup needs --path-fields");
         for (const auto& lookup : path_lookups) options.walk.path_template->add_lookup(lookup);
+    }
+    if (vm.count("rating-scale")) {
+        const double scale = vm["rating-scale"].as<double>();
+        if (!(scale > 0) || !std::isfinite(scale)) {
+            throw UsageError("--rating-scale must be a positive number");
+        }
+        options.rating_scale = scale;
     }
     options.progress = parse_progress(progress);
     options.tag_topics = !vm["no-topics"].as<bool>();

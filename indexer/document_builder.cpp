@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstdlib>
 
+#include "common/content_key.hpp"
 #include "common/date.hpp"
 #include "common/packed_positions.hpp"
 #include "common/range_terms.hpp"
@@ -255,9 +256,16 @@ void DocumentBuilder::add_non_text(const Review& r, Xapian::Document& doc) {
             for (const std::string& term : range_terms::date_terms(key)) doc.add_boolean_term(term);
         }
     }
-    if (r.rating) {
-        doc.add_value(s::kRatingSlot, s::rating_value(*r.rating));
-        if (with_range_terms) doc.add_boolean_term(range_terms::rating_term(*r.rating));
+    if (r.rating) doc.add_value(s::kRatingGivenSlot, s::rating_value(*r.rating));
+    // Ranges, sorting and facets read the rating on the one scale; a rating with no usable
+    // scale stays in the record and kRatingGivenSlot, but is in none of them.
+    if (const auto normalised = s::normalised_rating(r.rating, r.rating_scale)) {
+        doc.add_value(s::kRatingSlot, s::rating_value(*normalised));
+        if (with_range_terms) doc.add_boolean_term(range_terms::rating_term(*normalised));
+    }
+    if (const std::string key = content_key(r); !key.empty()) {
+        doc.add_value(s::kContentKeySlot, key);
+        doc.add_boolean_term(std::string(s::kContentKeyPrefix) + key);
     }
     if (!r.reviewer.empty()) doc.add_value(s::kReviewerSlot, text::collapse_spaces(r.reviewer));
     if (!r.category.empty()) doc.add_value(s::kCategorySlot, text::collapse_spaces(r.category));

@@ -30,8 +30,8 @@ struct ReviewWords {
 
 /// Turns a Review into a Xapian::Document by the schema (common/schema.hpp): positional text
 /// terms for body, title, reviewer and product; boolean terms for the exact reviewer, topics,
-/// category and id; value slots for date, rating, year, reviewer, category and id; and the
-/// whole review as stored JSON.
+/// category, id and content key; value slots for date, rating (normalised, and as given),
+/// year, reviewer, category, id and content key; and the whole review as stored JSON.
 ///
 /// The text terms are exactly those Xapian's TermGenerator makes with the analyzer's
 /// settings (the same terms, wdfs and positions: tests compare the two on real corpora and

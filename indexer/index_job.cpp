@@ -61,9 +61,9 @@ void drain_notes(std::vector<std::unique_ptr<Lane>>& lanes, std::ostream& log) {
 class Router final : public corpus::RecordSink {
 public:
     Router(std::vector<std::unique_ptr<Lane>>& lanes, std::ostream& log, std::ostream* rejects,
-           IndexSummary& summary, Progress& progress)
+           IndexSummary& summary, Progress& progress, std::optional<double> rating_scale)
         : lanes_(lanes), log_(log), rejects_(rejects), summary_(summary), progress_(progress),
-          skip_(lanes.size(), 0) {}
+          rating_scale_(rating_scale), skip_(lanes.size(), 0) {}
 
     /// Starts an input file; `skip[lane]` of its records were committed by an interrupted run.
     void begin_file(const std::string& display, const SourceState& state,
@@ -100,6 +100,14 @@ public:
             lanes_.size() == 1 ? 0 : shards::shard_for(text::collapse_spaces(review.id), lanes_.size());
         if (skip_record(lane)) return;
         ++summary_.read;
+        if (review.rating) {
+            if (!review.rating_scale) review.rating_scale = rating_scale_;
+            if (!review.rating_scale) {
+                ++summary_.ratings_without_scale;
+            } else if (!schema::normalised_rating(review.rating, review.rating_scale)) {
+                ++summary_.ratings_off_scale;
+            }
+        }
         LaneItem item;
         item.bytes = review.body.size() + review.title.size();
         item.kind = LaneItem::Kind::Review;
@@ -171,6 +179,7 @@ private:
     std::ostream* rejects_;
     IndexSummary& summary_;
     Progress& progress_;
+    std::optional<double> rating_scale_;  ///< --rating-scale, for ratings that come without one
     std::vector<std::uint64_t> skip_;
     std::unordered_set<std::uint64_t> seen_;
     std::uint64_t position_ = 0;  ///< bytes read of the current file, as last reported
@@ -284,6 +293,16 @@ void IndexSummary::print(std::ostream& out, const std::string& db_path) const {
     for (const auto& [reason, count] : rejects_by_reason) {
         out << "  rejected " << count << ": " << reason << '\n';
     }
+    if (ratings_without_scale > 0) {
+        out << "  " << ratings_without_scale
+            << " ratings came with no scale: kept as given, but in no rating range, sort or facet "
+               "(give --rating-scale N, or a rating_scale field)\n";
+    }
+    if (ratings_off_scale > 0) {
+        out << "  " << ratings_off_scale
+            << " ratings lie outside 0..their scale: kept as given, but in no rating range, sort "
+               "or facet\n";
+    }
     out << "  " << db_path << " holds " << doc_count << " reviews\n";
     std::snprintf(line, sizeof line,
                   "  %zu thread%s; CPU s: analysis %.2f, writing %.2f, commits %.2f; compaction %.2f s wall\n",
@@ -310,7 +329,9 @@ std::string IndexSummary::to_json() const {
               {"cpu_seconds", {{"analysis", analyze_seconds}, {"writing", write_seconds},
                                {"commits", commit_seconds}}},
               {"compact_seconds", compact_seconds},
-              {"doc_count", doc_count}};
+              {"doc_count", doc_count},
+              {"ratings_without_scale", ratings_without_scale},
+              {"ratings_off_scale", ratings_off_scale}};
     return j.dump();
 }
 
@@ -593,6 +614,15 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     } else if (has_documents) {
         analyzer.range_terms = false;  // documents written by another tool have none
     }
+    // Documents of another schema version mean other things by the same slots and terms
+    // (version 1: ratings as given, no content keys); adding new ones would mix the two.
+    if (const std::string version = plan.metadata_any(schema::kMetaSchema);
+        has_documents && !version.empty() && version != std::to_string(schema::kSchemaVersion)) {
+        throw UsageError("the index at " + options_.db_path + " was written with schema version " +
+                         version + " (ratings as given, no duplicate keys); this revsearch-index "
+                         "writes version " + std::to_string(schema::kSchemaVersion) +
+                         " (ratings on one 0-5 scale, duplicate keys): index into a new --db");
+    }
 
     // An unfinished earlier run with the same inputs is resumed, not redone.
     const json previous = json::parse(plan.metadata_any(schema::kMetaRun), nullptr, false);
@@ -670,7 +700,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
                                                plan.parts_mode() ? plan.parts[i]->saved_spelling()
                                                                  : SpellingCounts{}));
     }
-    Router router(lanes, log_, rejects.get(), summary, progress);
+    Router router(lanes, log_, rejects.get(), summary, progress, options_.rating_scale);
     for (const auto& problem : problems) router.report_problem(problem);
 
     CountingObserver observer(summary, log_);

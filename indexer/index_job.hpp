@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -56,6 +57,10 @@ struct IndexOptions {
     bool spelling = true;
     /// Ids of reviews to remove.
     std::vector<std::string> delete_ids;
+    /// The scale of ratings that come without one (`--rating-scale`), e.g. 10 for ratings
+    /// out of 10. Unset: such ratings are kept as given but put on no scale, so no rating
+    /// range, sort or facet sees them (see schema::normalised_rating).
+    std::optional<double> rating_scale;
 };
 
 /// What a run did. The counts obey: read = added + replaced + rejected + resumed_records.
@@ -81,6 +86,10 @@ struct IndexSummary {
     double compact_seconds = 0;
     std::size_t lanes = 1;             ///< threads that built and wrote documents
     std::uint64_t doc_count = 0;       ///< documents in the index at the end
+    /// Reviews written whose rating has no scale (so it is on no scale: nothing says what it
+    /// is out of), and whose rating lies outside 0..its scale. Both keep the rating as given.
+    std::uint64_t ratings_without_scale = 0;
+    std::uint64_t ratings_off_scale = 0;
 
     /// 0 when nothing was rejected, 3 otherwise (DESIGN.md's exit codes).
     [[nodiscard]] int exit_code() const noexcept { return rejected > 0 ? 3 : 0; }

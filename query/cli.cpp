@@ -47,6 +47,9 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "offset", po::value(&o.request.offset)->default_value(0), "skip this many results")(
         "sort", po::value(&sort)->default_value(sort), "relevance, date or rating")(
         "and", po::bool_switch(&o.request.default_and), "require every word (default: any word, ranked)")(
+        "distinct", po::bool_switch(&o.request.distinct),
+        "collapse duplicates: the copies of one review (same reviewer, date and words) are one "
+        "result and count once")(
         "parse", po::value(&parse)->default_value(parse),
         "syntax (the query language) or plain (words only)")(
         "weighting", po::value(&weighting)->default_value(weighting),

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/content_key.hpp"
+#include "common/schema.hpp"
+
 namespace revsearch::query {
 
 using json = nlohmann::ordered_json;
@@ -12,11 +15,15 @@ json hit_json(const Hit& hit, Highlight highlight) {
               {"title", r.title}, {"reviewer", r.reviewer}, {"date", r.date}};
     j["rating"] = r.rating ? json(*r.rating) : json(nullptr);
     j["rating_scale"] = r.rating_scale ? json(*r.rating_scale) : json(nullptr);
+    const auto normalised = schema::normalised_rating(r.rating, r.rating_scale);
+    j["rating_normalised"] = normalised ? json(*normalised) : json(nullptr);
     j["topics"] = r.topics;
     j["category"] = r.category;
     j["product"] = r.product;
     j["url"] = r.url;
     j["snippet"] = render(hit.snippet, highlight);
+    j["content_key"] = hit.content_key.empty() ? json(nullptr) : json(hit.content_key);
+    if (hit.copies) j["copies"] = *hit.copies;
     if (!hit.explanation.empty() || hit.unexplained != 0) {
         json parts = json::array();
         for (const auto& c : hit.explanation) {
@@ -45,6 +52,8 @@ json review_json(const Review& review, Highlight highlight, const Highlighter* h
     j.erase("rank");
     j.erase("score");
     j.erase("snippet");
+    const std::string key = content_key(review);
+    j["content_key"] = key.empty() ? json(nullptr) : json(key);
     j["body"] = highlighter ? render(highlighter->mark_all(review.body), highlight) : review.body;
     j["source"] = review.source;
     json extra = json::object();

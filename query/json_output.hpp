@@ -11,8 +11,11 @@
 /// (query/server.hpp) answers with them, so a script sees the same fields from either.
 namespace revsearch::query {
 
-/// One ranked hit: rank, score, id, title, reviewer, date, rating, rating_scale, topics,
-/// category, product, url and snippet, plus `explain` when the hit carries an explanation.
+/// One ranked hit: rank, score, id, title, reviewer, date, rating and rating_scale (as given),
+/// rating_normalised (on the 0-5 scale that filters, sorts and facets use; null when the
+/// rating has no usable scale), topics, category, product, url, snippet and content_key (null
+/// when the review has none), plus `copies` (other matching copies the collapse left out)
+/// when duplicates were collapsed, and `explain` when the hit carries an explanation.
 /// The snippet is rendered in `highlight`; with Highlight::Html its text is HTML-escaped and
 /// the marks are `<b>` elements. Every other string is plain text, as stored.
 [[nodiscard]] nlohmann::ordered_json hit_json(const Hit& hit, Highlight highlight);
@@ -21,10 +24,10 @@ namespace revsearch::query {
 /// `{"value": ..., "count": ...}` objects, most frequent first.
 [[nodiscard]] nlohmann::ordered_json facets_json(const std::vector<Facet>& facets);
 
-/// A whole review: the fields of hit_json() without rank, score and snippet, plus body, source
-/// and extra. With a `highlighter` (which must outlive the call) the body has the query's
-/// words marked and is rendered in `highlight` (escaped for Html); without one it is the
-/// stored text.
+/// A whole review: the fields of hit_json() without rank, score, snippet and copies, plus body,
+/// source and extra; its content_key is computed from the review as the indexer computed it.
+/// With a `highlighter` (which must outlive the call) the body has the query's words marked
+/// and is rendered in `highlight` (escaped for Html); without one it is the stored text.
 [[nodiscard]] nlohmann::ordered_json review_json(const Review& review, Highlight highlight,
                                                  const Highlighter* highlighter);
 

@@ -32,6 +32,15 @@ std::string rating_text(const Review& r) {
     return s;
 }
 
+/// " (duplicates collapsed...)": how many copies were left out when the match was counted.
+std::string distinct_note(const SearchResult& result) {
+    if (!result.counted) return " (duplicates collapsed)";
+    const Xapian::doccount copies = result.counted->documents - result.counted->reviews;
+    return " (duplicates collapsed: " + std::to_string(result.counted->reviews) +
+           " distinct reviews, " + std::to_string(copies) + (copies == 1 ? " copy" : " copies") +
+           " left out)";
+}
+
 void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
     const Review& r = hit.review;
     // Built piecewise: g++ 12 -O3 warns falsely (-Wrestrict) on "literal" + string here.
@@ -50,6 +59,15 @@ void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
     out << "   " << dim(join(meta, " | "), o.color) << '\n';
     if (!r.topics.empty()) out << "   topics: " << join(r.topics, ", ") << '\n';
     if (!hit.snippet.empty()) out << "   " << render(hit.snippet, o.highlight) << '\n';
+    if (hit.copies && *hit.copies > 0) {
+        std::string copies = "   + ";
+        copies += std::to_string(*hit.copies);
+        copies += *hit.copies == 1 ? " more copy" : " more copies";
+        copies += " of this review (dup:";
+        copies += hit.content_key;
+        copies += " lists them)";
+        out << dim(copies, o.color) << '\n';
+    }
     if (!hit.explanation.empty()) {
         out << "   explain:";
         for (const auto& c : hit.explanation) {
@@ -88,13 +106,13 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
             if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << "\n\n";
             if (!result.expansion.empty()) out << dim("expanded with: " + join(result.expansion, " "), o.color) << "\n\n";
             if (result.hits.empty()) {
-                out << "no results\n";
+                out << "no results" << (result.distinct ? distinct_note(result) : "") << '\n';
             } else {
-                out << dim("results " + std::to_string(result.hits.front().rank) + "-" +
-                               std::to_string(result.hits.back().rank) + " of about " +
-                               std::to_string(result.estimated),
-                           o.color)
-                    << '\n';
+                std::string line = "results " + std::to_string(result.hits.front().rank) + "-" +
+                                   std::to_string(result.hits.back().rank) + " of about " +
+                                   std::to_string(result.estimated);
+                if (result.distinct) line += distinct_note(result);
+                out << dim(line, o.color) << '\n';
             }
             for (const Facet& f : result.facets) {
                 out << f.name << ":";
@@ -108,6 +126,11 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
             if (!result.facets.empty() || !result.warnings.empty()) {
                 json summary = {{"estimated", result.estimated},
                                 {"facets", facets_json(result.facets)}};
+                if (result.distinct) summary["distinct"] = true;
+                if (result.distinct && result.counted) {
+                    summary["copies_collapsed"] =
+                        result.counted->documents - result.counted->reviews;
+                }
                 if (!result.suggestion.empty()) summary["suggestion"] = result.suggestion;
                 if (!result.warnings.empty()) summary["warnings"] = result.warnings;
                 out << dump_json(summary) << '\n';

@@ -17,6 +17,11 @@ namespace revsearch::query {
 
 namespace s = revsearch::schema;
 
+const char* const kOldRatingsMessage =
+    "this index was built before ratings were put on one scale (schema version 1: each rating "
+    "as its source gave it, out of 5 or of 10 alike), so rating filters, sorting and facets "
+    "would mix scales; re-index it with this revsearch-index to use them";
+
 namespace {
 
 /// A boolean field: the value is normalised as the indexer normalised it.
@@ -152,11 +157,19 @@ private:
 
 /// `rating:4` (exactly that rating) and `rating:3..4.5`, open ends allowed (`rating:4..`):
 /// a boolean field for the same reason as dates (DateFilterProcessor).
+///
+/// Ratings are on the one 0-5 scale (schema::normalised_rating), so `rating:4..5` is 4 to 5
+/// stars, 8 to 10 of 10. An index of schema version 1 holds ratings as given, on mixed scales,
+/// so a rating filter there is refused rather than answered wrongly.
 class RatingFilterProcessor : public Xapian::FieldProcessor {
 public:
-    RatingFilterProcessor(RangeQueries ranges, std::shared_ptr<std::string> error)
-        : ranges_(ranges), error_(std::move(error)) {}
+    RatingFilterProcessor(RangeQueries ranges, std::shared_ptr<std::string> error, bool normalised)
+        : ranges_(ranges), error_(std::move(error)), normalised_(normalised) {}
     Xapian::Query operator()(const std::string& value) override {
+        if (!normalised_) {
+            *error_ = kOldRatingsMessage;
+            return Xapian::Query::MatchNothing;
+        }
         std::optional<double> lo, hi;
         const bool ok = read_bounds(value, [&](const std::string& text, bool lower) {
             const auto v = parse_rating(text);
@@ -170,6 +183,7 @@ public:
 private:
     RangeQueries ranges_;
     std::shared_ptr<std::string> error_;
+    bool normalised_;
 };
 /// True for the fields whose values are literals: boolean filters and ranges.
 bool is_filter_field(const std::string& name) {
@@ -255,7 +269,7 @@ std::string plain_words(std::string_view text) {
 }  // namespace
 
 QueryBuilder::QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db)
-    : analyzer_(analyzer), db_(db) {
+    : analyzer_(analyzer), db_(db), ratings_normalised_(s::stored_version(db) >= 2) {
     configure(parser_, "");
 }
 
@@ -282,7 +296,8 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
     auto error = std::make_shared<std::string>();
     filter_errors_[&parser] = error;
     parser.add_boolean_prefix("date", (new DateFilterProcessor(ranges, error))->release());
-    parser.add_boolean_prefix("rating", (new RatingFilterProcessor(ranges, error))->release());
+    auto* ratings = new RatingFilterProcessor(ranges, error, ratings_normalised_);
+    parser.add_boolean_prefix("rating", ratings->release());
 }
 
 void QueryBuilder::set_default_and(bool on) {

@@ -61,6 +61,10 @@ public:
     /// sharded Searcher reopened without a failed shard.
     void set_database(const Xapian::Database& db);
 
+    /// True when the index holds ratings on the one 0-5 scale (schema version 2 and later),
+    /// so `rating:` filters, rating sorts and rating facets can be answered.
+    [[nodiscard]] bool ratings_normalised() const noexcept { return ratings_normalised_; }
+
 private:
     /// Configures a parser by the schema. With `only_field`, other text fields are disabled.
     void configure(Xapian::QueryParser& parser, std::string_view only_field) const;
@@ -76,7 +80,11 @@ private:
     Xapian::QueryParser parser_;
     bool default_and_ = false;
     bool remote_shards_ = false;
+    bool ratings_normalised_ = false;  ///< read from the index's schema version
 };
+
+/// Why an index of schema version 1 refuses rating filters, sorts and facets.
+extern const char* const kOldRatingsMessage;
 
 /// The prefix that scoring parses give to disabled fields: no indexed term starts with it.
 inline constexpr std::string_view kDisabledFieldPrefix = "XZOFF";

@@ -19,6 +19,7 @@ const char* const kReplHelp =
     "  :k N               show N results per page\n"
     "  :format F          text, json or trec\n"
     "  :sort S            relevance, date or rating\n"
+    "  :distinct on|off   collapse duplicates (copies of one review count once)\n"
     "  :show N            the whole review behind result N\n"
     "  :next / :prev      the next or previous page of results\n"
     "  :facets [F,...]    counts over the whole match (topic,reviewer,category,year,rating)\n"
@@ -134,6 +135,12 @@ void Repl::command(const std::string& name, const std::string& arg) {
     } else if (name == "sort") {
         request_.sort = parse_sort(arg);
         out_ << "sorting by " << arg << '\n';
+    } else if (name == "distinct") {
+        if (arg != "on" && arg != "off") throw UsageError(":distinct takes on or off");
+        request_.distinct = arg == "on";
+        out_ << (request_.distinct ? "collapsing duplicates\n" : "showing every copy\n");
+        request_.offset = 0;
+        if (last_) run_query();
     } else if (name == "show") {
         const Hit* hit = hit_by_rank(arg);
         const Highlighter highlighter(searcher_.analyzer(), last_->terms, last_->prefixes);

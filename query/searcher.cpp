@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "common/range_terms.hpp"
 #include "common/schema.hpp"
 #include "common/shards.hpp"
 #include "common/stopwords.hpp"
@@ -168,6 +170,11 @@ Searcher::Searcher(const std::string& path, OpenOptions options)
       builder_(analyzer_, db_),
       codec_(record_decoder()) {
     builder_.set_remote_shards(has_remote());
+    try {
+        schema_version_ = s::stored_version(db_);
+    } catch (const Xapian::Error& e) {
+        throw IndexError(path_, "cannot read the schema version: " + e.get_description());
+    }
 }
 
 RecordDecoder Searcher::record_decoder() const {
@@ -537,6 +544,9 @@ void Searcher::more_like_this(const SearchRequest& request, Plan& plan) {
 
 void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
                                  Xapian::MultiValueKeyMaker& keys) const {
+    if (request.sort == SortOrder::Rating && !builder_.ratings_normalised()) {
+        throw UsageError(kOldRatingsMessage);
+    }
     if (request.sort != SortOrder::Relevance && has_remote()) {
         // xapian-tcpsrv cannot run a KeyMaker (UnimplementedError), so remote shards sort by
         // the value alone: equal dates or ratings then go by score, not by id.
@@ -562,62 +572,129 @@ void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& 
     }
 }
 
+FacetValueMap Searcher::rating_facet_map() const {
+    // A bucket is named by its value alone when the index has no other rating in it: then
+    // `rating:4` selects what `rating:4..4.49` would. Without range terms the ratings present
+    // are not listed cheaply, so every bucket but 5 is named as a range.
+    std::set<double> mixed;
+    if (analyzer_.settings().range_terms) {
+        const std::string prefix(s::kRatingPrefix);
+        for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) {
+            const auto v = range_terms::rating_of_term(*t);
+            if (v && *v != s::rating_bucket(*v)) mixed.insert(s::rating_bucket(*v));
+        }
+    }
+    const bool all_mixed = !analyzer_.settings().range_terms;
+    return [mixed = std::move(mixed), all_mixed](const std::string& value) {
+        const double bucket = s::rating_bucket(s::rating_from_value(value));
+        if (bucket >= s::kRatingScale || (!all_mixed && mixed.count(bucket) == 0)) {
+            return format_number(bucket, 2);
+        }
+        return format_number(bucket, 2) + ".." + format_number(bucket + 0.49, 2);
+    };
+}
+
+Xapian::doccount Searcher::other_copies(const std::string& key, const Xapian::Query& query,
+                                        const Xapian::MatchDecider* phrases) {
+    const std::string term = std::string(s::kContentKeyPrefix) + key;
+    const Xapian::doccount indexed = db_.get_termfreq(term);
+    if (indexed <= 1) return 0;
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(term)));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet copies = enquire.get_mset(0, indexed, 0, nullptr, phrases);
+    return copies.size() > 0 ? copies.size() - 1 : 0;
+}
+
 std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xapian::Query& query,
-                                          const Xapian::MatchDecider* phrases) {
+                                          const Xapian::MatchDecider* phrases, bool distinct,
+                                          SearchResult& result) {
     std::vector<Facet> facets;
     const Xapian::doccount all = db_.get_doccount();
-    struct SlotFacet {
-        std::string name;
-        Xapian::valueno slot;
-        std::unique_ptr<Xapian::ValueCountMatchSpy> spy;
-    };
-    std::vector<SlotFacet> spies;
+    std::vector<std::string> names;
+    std::vector<SlotFacetSpec> specs;
     bool topics = false;
     for (const std::string& name : request.facets) {
         if (name == "topic" || name == "topics") {
             topics = true;
-        } else if (name == "reviewer") {
-            spies.push_back({name, s::kReviewerSlot, nullptr});
+            continue;
+        }
+        SlotFacetSpec spec;
+        if (name == "reviewer") {
+            spec.slot = s::kReviewerSlot;
         } else if (name == "category") {
-            spies.push_back({name, s::kCategorySlot, nullptr});
+            spec.slot = s::kCategorySlot;
         } else if (name == "year") {
-            spies.push_back({name, s::kYearSlot, nullptr});
+            spec.slot = s::kYearSlot;
         } else if (name == "rating") {
-            spies.push_back({name, s::kRatingSlot, nullptr});
+            if (!builder_.ratings_normalised()) {
+                // The page asks for every facet; the others are still right.
+                result.warnings.push_back(std::string("no rating facet: ") + kOldRatingsMessage);
+                continue;
+            }
+            spec.slot = s::kRatingSlot;
+            spec.map = rating_facet_map();
         } else {
             throw UsageError("unknown facet '" + name + "' (known: topic, reviewer, category, year, rating)");
         }
+        names.push_back(name);
+        specs.push_back(std::move(spec));
     }
-    if (!spies.empty()) {
-        // Counts over the whole match: check_at_least = every document makes the match
-        // exhaustive, so the spies see each matching document once.
-        Xapian::Enquire enquire(db_);
-        enquire.set_query(query);
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        for (auto& f : spies) {
-            f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
-            enquire.add_matchspy(f.spy.get());
+    // Counts over the whole match: check_at_least = every document makes the match exhaustive,
+    // so the spies see each matching document once. Xapian's remote backend runs only its own
+    // spies, which count every copy of a review.
+    const bool remote = has_remote();
+    if (distinct && remote) {
+        result.warnings.push_back(
+            "facet counts over remote shards count every copy of a duplicated review "
+            "(xapian-tcpsrv runs only Xapian's own match spies)");
+    }
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (!remote) {
+        FacetCountSpy spy(specs, distinct);
+        enquire.add_matchspy(&spy);
+        (void)enquire.get_mset(0, 0, all, nullptr, phrases);
+        FacetCounts counts = spy.finish();
+        result.counted = MatchCount{counts.documents, counts.reviews};
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            facets.push_back(Facet{names[i], {counts.values[i].begin(), counts.values[i].end()}});
+        }
+    } else if (!specs.empty()) {
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        for (const SlotFacetSpec& spec : specs) {
+            spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spec.slot));
+            enquire.add_matchspy(spies.back().get());
         }
         (void)enquire.get_mset(0, 0, all, nullptr, phrases);
-        for (auto& f : spies) {
-            Facet facet{f.name, {}};
-            for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
-                std::string value = *it;
-                if (f.slot == s::kRatingSlot) value = format_number(s::rating_from_value(value), 2);
-                facet.values.emplace_back(value, it.get_termfreq());
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            std::map<std::string, Xapian::doccount> values;
+            for (auto it = spies[i]->values_begin(); it != spies[i]->values_end(); ++it) {
+                values[specs[i].map ? specs[i].map(*it) : std::string(*it)] += it.get_termfreq();
             }
-            facets.push_back(std::move(facet));
+            facets.push_back(Facet{names[i], {values.begin(), values.end()}});
         }
     }
     if (topics) {
         // Topics are multi-valued (boolean terms), so each is counted exactly by its own filter.
         Facet facet{"topic", {}};
         const std::string prefix(s::kTopicPrefix);
-        Xapian::Enquire enquire(db_);
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        Xapian::Enquire by_topic(db_);
+        by_topic.set_weighting_scheme(Xapian::BoolWeight());
         for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
-            const Xapian::doccount n = enquire.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
+            by_topic.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
+            Xapian::doccount n = 0;
+            if (distinct && !remote) {
+                FacetCountSpy spy({}, true);
+                by_topic.clear_matchspies();
+                by_topic.add_matchspy(&spy);
+                (void)by_topic.get_mset(0, 0, all, nullptr, phrases);
+                by_topic.clear_matchspies();
+                n = spy.finish().reviews;
+            } else {
+                n = by_topic.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
+            }
             if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
         }
         facets.push_back(std::move(facet));
@@ -633,7 +710,7 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
     for (const std::string& name : request.facets) {
         const std::string key = name == "topics" ? "topic" : name;
         for (Facet& f : facets) {
-            if (f.name == key || (key == "topic" && f.name == "topic")) ordered.push_back(f);
+            if (f.name == key) ordered.push_back(f);
         }
     }
     return ordered;
@@ -685,6 +762,16 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     enquire.set_weighting_scheme(*weight);
     Xapian::MultiValueKeyMaker keys;
     configure_enquire(enquire, request, keys);
+    // Copies of one review share a content key; an index without keys has nothing to collapse
+    // on, and says so rather than quietly showing every copy.
+    const bool distinct = request.distinct && schema_version_ >= 2;
+    if (request.distinct && !distinct) {
+        result.warnings.push_back(
+            "duplicates are not collapsed: this index was built before reviews had content keys "
+            "(schema version 1); re-index it to collapse them");
+    }
+    if (distinct) enquire.set_collapse_key(s::kContentKeySlot);
+    result.distinct = distinct;
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                                static_cast<Xapian::doccount>(request.k), 0, nullptr,
                                                p.phrases.get());
@@ -708,10 +795,23 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (request.snippets && !request.ids_only) {
             hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);
         }
+        if (!request.ids_only) {
+            hit.content_key = it.get_document().get_value(s::kContentKeySlot);
+            if (distinct) {
+                hit.copies = hit.content_key.empty()
+                                 ? 0
+                                 : other_copies(hit.content_key, p.query, p.phrases.get());
+            }
+        }
         if (request.explain) explain(request, p, *it, hit);
         result.hits.push_back(std::move(hit));
     }
-    if (!request.facets.empty()) result.facets = count_facets(request, p.filter_part, p.phrases.get());
+    if (!request.facets.empty()) {
+        result.facets = count_facets(request, p.filter_part, p.phrases.get(), distinct, result);
+        // Under feedback the facets count the parsed query's matches, not the expanded query's.
+        if (request.prf.docs > 0 && request.prf.terms > 0) result.counted.reset();
+        if (distinct && result.counted) result.estimated = result.counted->reviews;
+    }
     if (request.suggest && request.like_id.empty() && request.parse == ParseMode::Syntax) {
         result.suggestion = builder_.suggest(request.query);
     }

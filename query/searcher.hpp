@@ -13,6 +13,7 @@
 #include "common/record_codec.hpp"
 #include "common/review.hpp"
 #include "common/types.hpp"
+#include "query/facet_counts.hpp"
 #include "query/highlighter.hpp"
 #include "query/query_builder.hpp"
 #include "query/synonyms.hpp"
@@ -66,6 +67,10 @@ struct SearchRequest {
     /// that print ids (TREC output); ids, scores and order are those of the full request.
     bool ids_only = false;
     std::shared_ptr<const SynonymTable> synonyms;
+    /// Collapse duplicates: the copies of one review (one content key, common/content_key.hpp)
+    /// are one result, the best ranked copy, and count once in totals and facets. Xapian's
+    /// collapse key (Enquire::set_collapse_key on schema::kContentKeySlot) does it.
+    bool distinct = false;
 };
 
 /// A term's part in a result's score.
@@ -83,6 +88,10 @@ struct Hit {
     std::string snippet;   ///< marked with kMarkStart/kMarkEnd; render() prints it
     std::vector<TermContribution> explanation;  ///< with SearchRequest::explain
     double unexplained = 0;  ///< score minus the sum of the contributions
+    std::string content_key;  ///< the review's content key ("" when it has none, or ids_only)
+    /// With SearchRequest::distinct: how many other matching copies of this review the
+    /// collapse left out (exact: counted by the review's content key term). Unset otherwise.
+    std::optional<Xapian::doccount> copies;
 };
 
 /// Counts of one facet over the whole match, most frequent first.
@@ -91,9 +100,23 @@ struct Facet {
     std::vector<std::pair<std::string, Xapian::doccount>> values;
 };
 
+/// A match counted in full: the matching documents, and the distinct reviews among them
+/// (equal unless duplicates were collapsed).
+struct MatchCount {
+    Xapian::doccount documents = 0;
+    Xapian::doccount reviews = 0;
+};
+
 struct SearchResult {
     std::vector<Hit> hits;
-    Xapian::doccount estimated = 0;  ///< Xapian's estimate of all matches
+    /// Xapian's estimate of all matches; with `distinct`, of the distinct reviews (Xapian's
+    /// bounds under a collapse are estimates), replaced by the exact count when `counted`.
+    Xapian::doccount estimated = 0;
+    /// Duplicates were collapsed (SearchRequest::distinct, on an index with content keys).
+    bool distinct = false;
+    /// Set when the facets' match counted every matching document (facets were asked for,
+    /// locally, without feedback): exact figures for the whole match.
+    std::optional<MatchCount> counted;
     std::vector<std::string> terms;  ///< analysed terms to highlight
     std::vector<std::string> prefixes;  ///< wildcard patterns to highlight
     std::vector<Facet> facets;
@@ -194,8 +217,19 @@ private:
     void more_like_this(const SearchRequest& request, Plan& plan);
     void configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
                            Xapian::MultiValueKeyMaker& keys) const;
-    [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request, const Xapian::Query& query,
-                                                  const Xapian::MatchDecider* phrases);
+    /// The facets of `query`'s whole match; with `distinct`, each review counted once. Sets
+    /// result.counted (local shards) and adds warnings to `result`.
+    [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request,
+                                                  const Xapian::Query& query,
+                                                  const Xapian::MatchDecider* phrases,
+                                                  bool distinct, SearchResult& result);
+    /// Maps a rating slot value to its facet value: the half-star bucket (schema::rating_bucket)
+    /// as `4..4.49`, or as `4` when the index holds no other rating in that bucket (so the
+    /// facet value, used as a `rating:` filter, selects exactly the reviews it counts).
+    [[nodiscard]] FacetValueMap rating_facet_map() const;
+    /// The other matching copies of the review with content key `key`.
+    [[nodiscard]] Xapian::doccount other_copies(const std::string& key, const Xapian::Query& query,
+                                                const Xapian::MatchDecider* phrases);
     void explain(const SearchRequest& request, const Plan& plan, Xapian::docid docid, Hit& hit);
 
     /// Opens every shard of the stub into shards_ and returns them combined. A shard that
@@ -222,6 +256,7 @@ private:
     Xapian::Database db_;
     Analyzer analyzer_;
     QueryBuilder builder_;
+    int schema_version_ = 0;  ///< schema::stored_version() of the index (every shard agrees)
     StemCache stems_{analyzer_};  ///< the snippets' stems, kept across queries
     RecordDecoder codec_;  ///< decodes stored records (every shard's zstd dictionary)
 };

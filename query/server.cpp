@@ -369,6 +369,11 @@ struct HttpServer::Impl {
         } else {
             throw HttpError{400, "sort takes relevance, date or rating"};
         }
+        if (req.has_param("distinct")) {
+            const std::string distinct = req.get_param_value("distinct");
+            if (distinct != "0" && distinct != "1") throw HttpError{400, "distinct takes 0 or 1"};
+            r.distinct = distinct == "1";
+        }
         r.facets.clear();
         for (const std::string& f : text::split(req.get_param_value("facets"), ',')) {
             const std::string name = text::trim(f);
@@ -412,6 +417,11 @@ struct HttpServer::Impl {
                      {"offset", r.offset},
                      {"k", r.k},
                      {"estimated", result.estimated},
+                     {"distinct", result.distinct},
+                     {"copies_collapsed",
+                      result.distinct && result.counted
+                          ? json(result.counted->documents - result.counted->reviews)
+                          : json(nullptr)},
                      {"hits", std::move(hits)},
                      {"facets", facets_json(result.facets)},
                      {"suggestion", suggestion.empty() ? json(nullptr) : json(suggestion)},

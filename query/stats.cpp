@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/analyzer.hpp"
+#include "common/error.hpp"
+#include "common/record_codec.hpp"
+#include "common/review.hpp"
 #include "common/schema.hpp"
 
 namespace revsearch::query {
@@ -76,6 +79,72 @@ void add_counts(json& into, const json& from, std::initializer_list<std::string_
     }
 }
 
+/// How many examples of duplicate groups --stats lists.
+constexpr std::size_t kDuplicateExamples = 5;
+
+/// The duplicate groups of an index: reviews that share a content key (schema::
+/// kContentKeyPrefix terms whose frequency is over 1), and the largest few as examples.
+/// Null for an index without content keys (schema version 1).
+json duplicates_json(const Xapian::Database& db) {
+    if (s::stored_version(db) < 2) return nullptr;
+    std::uint64_t groups = 0, reviews = 0;
+    std::vector<std::pair<Xapian::doccount, std::string>> largest;  // (size, term), a min-heap
+    const auto bigger = [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    };
+    const std::string prefix(s::kContentKeyPrefix);
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+        const Xapian::doccount n = it.get_termfreq();
+        if (n < 2) continue;
+        ++groups;
+        reviews += n;
+        largest.emplace_back(n, *it);
+        std::push_heap(largest.begin(), largest.end(), bigger);
+        if (largest.size() > kDuplicateExamples) {
+            std::pop_heap(largest.begin(), largest.end(), bigger);
+            largest.pop_back();
+        }
+    }
+    std::sort(largest.begin(), largest.end(), bigger);
+    RecordDecoder decoder;
+    decoder.add(db.get_metadata(std::string(s::kMetaDictionary)));
+    json examples = json::array();
+    for (const auto& [n, term] : largest) {
+        json example = {{"content_key", term.substr(prefix.size())}, {"reviews", n}};
+        const Xapian::Document doc = db.get_document(*db.postlist_begin(term));
+        example["id"] = doc.get_value(s::kIdSlot);
+        try {
+            const Review r = from_stored_json(decoder.decode(stored_record(doc)));
+            example["title"] = r.title;
+            example["reviewer"] = r.reviewer;
+        } catch (const Error&) {
+            // A shard's record under another dictionary: the id and key still name the group.
+        }
+        examples.push_back(example);
+    }
+    const Xapian::doccount keyed = db.get_value_freq(s::kContentKeySlot);
+    return {{"groups", groups},
+            {"reviews_in_groups", reviews},
+            {"copies", reviews - groups},
+            {"distinct_reviews", db.get_doccount() - (reviews - groups)},
+            {"without_key", db.get_doccount() - keyed},
+            {"examples", examples}};
+}
+
+/// The ratings of an index: how many have one, and how many of those are on the 0-5 scale.
+json ratings_json(const Xapian::Database& db) {
+    if (s::stored_version(db) < 2) {
+        return {{"scale", "as given (schema version 1)"},
+                {"with_rating", db.get_value_freq(s::kRatingSlot)}};
+    }
+    const Xapian::doccount given = db.get_value_freq(s::kRatingGivenSlot);
+    const Xapian::doccount normalised = db.get_value_freq(s::kRatingSlot);
+    return {{"scale", "0-5"},
+            {"with_rating", given},
+            {"normalised", normalised},
+            {"without_usable_scale", given - std::min(given, normalised)}};
+}
+
 /// The text form of stats_json().
 void print_stats_text(std::ostream& out, const json& j) {
     const json& fields = j["distinct_terms"];
@@ -90,6 +159,31 @@ void print_stats_text(std::ostream& out, const json& j) {
         << '\n'
         << "distinct terms:";
     for (const auto& [name, n] : fields.items()) out << ' ' << name << ' ' << n;
+    const json& ratings = j["ratings"];
+    out << "\nratings: " << ratings["with_rating"] << " reviews have one";
+    if (ratings.contains("normalised")) {
+        out << "; on the 0-5 scale: " << ratings["normalised"] << ", without a usable scale: "
+            << ratings["without_usable_scale"]
+            << " (kept as given, in no rating range, sort or facet)";
+    } else {
+        out << ", each as given (schema version 1: re-index to filter, sort or count by rating)";
+    }
+    const json& dups = j["duplicates"];
+    if (dups.is_null()) {
+        out << "\nduplicates: not known (schema version 1: re-index to find and collapse them)";
+    } else {
+        out << "\nduplicates: " << dups["groups"] << " groups hold " << dups["reviews_in_groups"]
+            << " reviews; --distinct leaves out " << dups["copies"] << " copies and shows "
+            << dups["distinct_reviews"] << " distinct reviews";
+        for (const auto& e : dups["examples"]) {
+            out << "\n  " << e["reviews"]
+                << " copies: " << e.value("title", std::string("(untitled)"));
+            const std::string reviewer = e.value("reviewer", std::string());
+            if (!reviewer.empty()) out << " by " << reviewer;
+            out << " (id " << e["id"].get<std::string>()
+                << ", dup:" << e["content_key"].get<std::string>() << ")";
+        }
+    }
     out << "\ntopics:\n";
     for (const auto& t : j["topics"]) out << "  " << t[0].get<std::string>() << ": " << t[1] << '\n';
     out << "categories (top 50):\n";
@@ -213,6 +307,8 @@ json stats_json(const Xapian::Database& db) {
     j["analyzer"] = analyzer_json(analyzer);
     j["schema"] = db.get_metadata(std::string(s::kMetaSchema));
     j["average_length"] = db.get_avlength();
+    j["ratings"] = ratings_json(db);
+    j["duplicates"] = duplicates_json(db);
     j["with_value"] = {{"date", db.get_value_freq(s::kDateSlot)},
                        {"rating", db.get_value_freq(s::kRatingSlot)},
                        {"reviewer", db.get_value_freq(s::kReviewerSlot)},

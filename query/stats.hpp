@@ -10,9 +10,12 @@
 namespace revsearch::query {
 
 /// What an index holds, as one JSON object: documents, analyzer, schema, average_length,
-/// with_value, distinct_terms, topics and categories (`[name, count]` pairs), manifest,
-/// rejects_by_reason and last_run. The manifest names the input files as the indexer was given
-/// them. Throws Xapian::Error on a bad index.
+/// ratings (with_rating; normalised: on the 0-5 scale; without_usable_scale), duplicates
+/// (groups of reviews sharing a content key: groups, reviews_in_groups, copies that
+/// --distinct leaves out, distinct_reviews, without_key, and the largest groups as examples;
+/// null for an index of schema version 1), with_value, distinct_terms, topics and categories
+/// (`[name, count]` pairs), manifest, rejects_by_reason and last_run. The manifest names the
+/// input files as the indexer was given them. Throws Xapian::Error on a bad index.
 [[nodiscard]] nlohmann::ordered_json stats_json(const Xapian::Database& db);
 
 /// stats_json() for what a Searcher has open. For a stub: counts, lengths and term statistics

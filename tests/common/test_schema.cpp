@@ -1,6 +1,8 @@
 #include <xapian.h>
 
 #include <catch2/catch.hpp>
+#include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -145,4 +147,57 @@ TEST_CASE("the schema table names every field once with a distinct prefix", "[co
     CHECK(prefixes.size() == schema::kFields.size());
     CHECK(names.count("topic") == 1);
     CHECK(names.count("id") == 1);
+}
+
+TEST_CASE("a rating is normalised to its share of the 0-5 scale", "[common]") {
+    using schema::normalised_rating;
+    SECTION("ratings out of 5 keep their value, ratings out of 10 are halved") {
+        CHECK(normalised_rating(4, 5) == 4.0);
+        CHECK(normalised_rating(8, 10) == 4.0);
+        CHECK(normalised_rating(7, 10) == 3.5);
+        CHECK(normalised_rating(1, 10) == 0.5);
+        CHECK(normalised_rating(3.87, 5) == 3.87);
+        CHECK(normalised_rating(87, 100) == 4.35);
+        CHECK(normalised_rating(0, 5) == 0.0);
+    }
+    SECTION("the result is rounded to two decimals") {
+        CHECK(normalised_rating(2, 3) == 3.33);
+        CHECK(normalised_rating(1, 3) == 1.67);
+    }
+    SECTION("a 4 of 10 is not a 4") { CHECK(normalised_rating(4, 10) == 2.0); }
+    SECTION("without a rating, a scale, or a rating inside its scale there is none") {
+        CHECK_FALSE(normalised_rating(std::nullopt, 5));
+        CHECK_FALSE(normalised_rating(4, std::nullopt));
+        CHECK_FALSE(normalised_rating(7, 5));
+        CHECK_FALSE(normalised_rating(-1, 5));
+        CHECK_FALSE(normalised_rating(3, 0));
+        CHECK_FALSE(normalised_rating(3, -5));
+        CHECK_FALSE(normalised_rating(std::numeric_limits<double>::quiet_NaN(), 5));
+        CHECK_FALSE(normalised_rating(3, std::numeric_limits<double>::infinity()));
+    }
+}
+
+TEST_CASE("a normalised rating counts under the half star at or below it", "[common]") {
+    CHECK(schema::rating_bucket(5.0) == 5.0);
+    CHECK(schema::rating_bucket(4.99) == 4.5);
+    CHECK(schema::rating_bucket(4.5) == 4.5);
+    CHECK(schema::rating_bucket(3.87) == 3.5);
+    CHECK(schema::rating_bucket(4.0) == 4.0);
+    CHECK(schema::rating_bucket(0.49) == 0.0);
+}
+
+TEST_CASE("an index's schema version is read from its metadata", "[common]") {
+    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    SECTION("an index with no metadata was not written by revsearch: version 0") {
+        CHECK(schema::stored_version(db) == 0);
+    }
+    SECTION("the schema key wins") {
+        db.set_metadata(std::string(schema::kMetaSchema), "1");
+        db.set_metadata(std::string(schema::kMetaAnalyzer), R"({"language":"english","schema":2})");
+        CHECK(schema::stored_version(db) == 1);
+    }
+    SECTION("without it, the version the analyzer settings record") {
+        db.set_metadata(std::string(schema::kMetaAnalyzer), R"({"language":"english","schema":2})");
+        CHECK(schema::stored_version(db) == 2);
+    }
 }

@@ -29,11 +29,11 @@ namespace {
 // Three good records (lines 1, 3, 5) and two bad ones: broken JSON (line 2) and a record with
 // neither title nor body (line 4).
 const char* const kMixedJsonl =
-    R"({"id":"r1","title":"Quiet Garden Kettle","reviewer":"Mira Okafor","date":"2019-03-14","rating":4,"body":"The kettle whistles softly and boils fast."})"
+    R"({"id":"r1","title":"Quiet Garden Kettle","reviewer":"Mira Okafor","date":"2019-03-14","rating":4,"rating_scale":5,"body":"The kettle whistles softly and boils fast."})"
     "\n"
     R"({"id":"r2","title":"Broken line", "body":"never closed")"
     "\n"
-    R"({"id":"r3","title":"Night Shift Notes","reviewer":"Daniel Reyes","date":"2016","rating":5,"body":"A nurse writes about long nights on the ward."})"
+    R"({"id":"r3","title":"Night Shift Notes","reviewer":"Daniel Reyes","date":"2016","rating":10,"rating_scale":10,"body":"A nurse writes about long nights on the ward."})"
     "\n"
     R"({"id":"r4","reviewer":"Nobody","rating":3})"
     "\n"

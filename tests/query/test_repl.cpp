@@ -35,6 +35,7 @@ std::vector<Review> reviews() {
         r.reviewer = "Mira Okafor";
         r.date = date;
         r.rating = rating;
+        r.rating_scale = 5;
         r.body = body;
         rs.push_back(r);
     };

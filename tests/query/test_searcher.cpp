@@ -32,6 +32,7 @@ Review make(const std::string& id, const std::string& title, const std::string& 
     r.reviewer = reviewer;
     r.date = date;
     r.rating = rating;
+    r.rating_scale = 5;
     r.category = category;
     r.body = body;
     return r;
