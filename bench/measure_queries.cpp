@@ -11,6 +11,7 @@
 #include "bench/measure.hpp"
 #include "bench/peers.hpp"
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "query/highlighter.hpp"
 #include "query/searcher.hpp"
 
@@ -50,6 +51,10 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
     request.snippets = options.snippets;
     request.ids_only = options.ids_only;
     request.sort = query::parse_sort(options.sort);
+    request.distinct = options.distinct;
+    for (const std::string& f : text::split(options.facets, ',')) {
+        if (!f.empty()) request.facets.push_back(f);
+    }
 
     std::ofstream dump;
     if (!options.dump.empty()) {
@@ -114,7 +119,9 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
         << (options.ids_only   ? ", ids only"
             : options.snippets ? ", snippets"
                                : ", no snippets")
-        << ", sort " << options.sort << ", words joined by " << (options.default_and ? "AND" : "OR")
+        << ", sort " << options.sort << (options.distinct ? ", distinct" : "")
+        << (options.facets.empty() ? "" : ", facets " + options.facets) << ", words joined by "
+        << (options.default_and ? "AND" : "OR")
         << "; " << options.warmup << " warm-up and " << options.passes << " timed pass(es)\n";
     out << "p50 " << metric_number(w.p50_ms) << " ms, p95 " << metric_number(w.p95_ms)
         << " ms, p99 " << metric_number(w.p99_ms) << " ms, " << metric_number(w.per_second)
@@ -174,7 +181,9 @@ std::optional<MeasureQueriesOptions> parse_measure_queries_args(int argc, const 
         "timed passes; a query's latency is its median")(
         "dump", po::value(&o.dump), "write every hit (id, score, snippet) to this file")(
         "slowest", po::value(&o.slowest)->default_value(o.slowest),
-        "also list the N slowest queries, slowest first (the ones that set p99)");
+        "also list the N slowest queries, slowest first (the ones that set p99)")(
+        "distinct", po::bool_switch(&o.distinct), "collapse duplicate reviews (--distinct)")(
+        "facets", po::value(&o.facets), "count these facets for every query, e.g. rating,year");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -23,6 +23,8 @@ struct MeasureQueriesOptions {
     std::size_t passes = 1;          ///< timed passes; each query's latency is its median pass
     std::string dump;                ///< write every hit (id, score, snippet) here, for diffs
     std::size_t slowest = 0;         ///< also list this many slowest queries, slowest first
+    bool distinct = false;           ///< SearchRequest::distinct: collapse duplicate reviews
+    std::string facets;              ///< facets counted per query, comma-separated ("": none)
 };
 
 /// Runs the workload and writes a summary and one `metric name=value` line per figure to `out`:

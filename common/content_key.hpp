@@ -9,7 +9,7 @@
 /// What makes two records "the same review", and the key that says so.
 ///
 /// Corpora repeat reviews: Amazon's 2018 5-core files attach one review to every variant of a
-/// product (10,722 records of three categories hold 1,9xx distinct reviews), aclImdb holds
+/// product (10,722 records of three categories hold 1,991 distinct reviews), aclImdb holds
 /// the same text under two file numbers, Blitzer's files repeat records. Two records are the
 /// same review when they have
 ///   - the same reviewer (the name's words, case and punctuation ignored; none = none),
