@@ -10,9 +10,11 @@ import { chromium } from "playwright-core";
 
 const QUERY_BIN = process.env.REVSEARCH_QUERY_BIN;
 const DB = process.env.REVSEARCH_DB;
+const COPIES_DB = process.env.REVSEARCH_COPIES_DB;  // tests/fixtures/serve/copies.jsonl
 const OUT = process.env.REVSEARCH_OUT;
 const CHROMIUM = process.env.REVSEARCH_CHROMIUM || "/usr/bin/chromium";
-for (const [name, value] of Object.entries({ REVSEARCH_QUERY_BIN: QUERY_BIN, REVSEARCH_DB: DB, REVSEARCH_OUT: OUT })) {
+for (const [name, value] of Object.entries({ REVSEARCH_QUERY_BIN: QUERY_BIN, REVSEARCH_DB: DB, REVSEARCH_OUT: OUT,
+                                            REVSEARCH_COPIES_DB: COPIES_DB })) {
   if (!value) {
     console.error(`browser test: ${name} is not set (run tests/browser/run)`);
     process.exit(2);
@@ -21,8 +23,8 @@ for (const [name, value] of Object.entries({ REVSEARCH_QUERY_BIN: QUERY_BIN, REV
 mkdirSync(OUT, { recursive: true });
 
 /** Starts `revsearch-query --serve 127.0.0.1:0` and resolves with its URL once it prints it. */
-function startServer() {
-  const child = spawn(QUERY_BIN, ["--db", DB, "--serve", "127.0.0.1:0"], { stdio: ["ignore", "ignore", "pipe"] });
+function startServer(db = DB) {
+  const child = spawn(QUERY_BIN, ["--db", db, "--serve", "127.0.0.1:0"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   const ready = new Promise((resolve, reject) => {
@@ -202,6 +204,39 @@ try {
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
     assert.deepEqual(foreignRequests, []);
+  });
+
+  // Another server, on another port: after the check of foreign requests above.
+  await check("the page shows one of each review, and lists a review's copies on request", async () => {
+    const copies = startServer(COPIES_DB);
+    try {
+      const copiesBase = await copies.ready;
+      await page.goto(`${copiesBase}#q=kettle`);
+      await settled();
+      assert.equal(await hitCount(), 2);
+      assert.equal(await page.locator("#distinct").isChecked(), true);
+      assert.match(await summary(), /2 duplicate copies folded in/);
+      const more = page.locator("#hits .copies");
+      assert.equal(await more.count(), 1);
+      assert.equal(await more.innerText(), "+2 more copies");
+      // The stars are the rating on the 0-5 scale; the rating as given stands beside them.
+      assert.match(await page.locator("#hits .stars").allInnerTexts().then((t) => t.join(" ")), /9\/10/);
+      await more.click();
+      await page.waitForFunction(() => (new URLSearchParams(location.hash.slice(1)).get("q") || "").startsWith("dup:"));
+      await settled();
+      assert.equal(await hitCount(), 3);
+      assert.equal(await page.locator("#distinct").isChecked(), false);
+      await search("kettle");
+      assert.equal(await hitCount(), 4);  // the box stays unticked: every copy
+      await page.locator("#distinct").check();
+      await page.waitForFunction(() => !new URLSearchParams(location.hash.slice(1)).has("all"));
+      await settled();
+      assert.equal(await hitCount(), 2);
+    } finally {
+      copies.child.kill("SIGTERM");
+      await copies.exited;
+      await page.goto(base);
+    }
   });
 
   await check("on a narrow phone screen the page fits its width and still searches", async () => {
