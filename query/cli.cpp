@@ -23,7 +23,8 @@ constexpr const char* kUsage =
     "Usage: revsearch-query [options] [QUERY...]\n"
     "Search a revsearch index. With no query on a terminal, or with --repl, opens the REPL.\n"
     "Query syntax: words, \"phrases\", AND OR NOT, +required -excluded, wild*, and the fields\n"
-    "title: body: reviewer: product: by: topic: category: id: date:2015..2016-06 rating:4..5\n";
+    "title: body: reviewer: product: by: topic: category: id: dup: date:2015..2016-06\n"
+    "rating:4..5 (ratings on one 0-5 scale: 8 of 10 is 4)\n";
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
+#include "common/schema.hpp"
 #include "query/json_output.hpp"
 
 namespace revsearch::query {
@@ -22,12 +23,22 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
     return out;
 }
 
+/// The rating as given ("7/10"), and the 0-5 value that filters and sorts use when it is not
+/// the same number ("7/10 = 3.5/5"), or that there is none ("8, no scale").
 std::string rating_text(const Review& r) {
     if (!r.rating) return {};
     std::string s = format_number(*r.rating, 2);
     if (r.rating_scale) {
         s += '/';  // piecewise, as in print_text_hit
         s += format_number(*r.rating_scale, 2);
+    }
+    const auto normalised = schema::normalised_rating(r.rating, r.rating_scale);
+    if (!normalised) {
+        s += r.rating_scale ? ", off its scale" : ", no scale";
+    } else if (*r.rating_scale != schema::kRatingScale) {
+        s += " = ";
+        s += format_number(*normalised, 2);
+        s += "/5";
     }
     return s;
 }

@@ -148,7 +148,10 @@ json ratings_json(const Xapian::Database& db) {
 /// The text form of stats_json().
 void print_stats_text(std::ostream& out, const json& j) {
     const json& fields = j["distinct_terms"];
+    const std::string schema = j["schema"].get<std::string>();
     out << "documents: " << j["documents"] << '\n'
+        << "schema version: " << (schema.empty() ? "unknown (not written by revsearch-index)" : schema)
+        << '\n'
         << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
         << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL, positions "
         << j["analyzer"]["positions"].get<std::string>() << ", date and rating ranges by "
@@ -163,8 +166,10 @@ void print_stats_text(std::ostream& out, const json& j) {
     out << "\nratings: " << ratings["with_rating"] << " reviews have one";
     if (ratings.contains("normalised")) {
         out << "; on the 0-5 scale: " << ratings["normalised"] << ", without a usable scale: "
-            << ratings["without_usable_scale"]
-            << " (kept as given, in no rating range, sort or facet)";
+            << ratings["without_usable_scale"];
+        if (ratings["without_usable_scale"].get<std::uint64_t>() > 0) {
+            out << " (kept as given, in no rating range, sort or facet)";
+        }
     } else {
         out << ", each as given (schema version 1: re-index to filter, sort or count by rating)";
     }
