@@ -30,6 +30,7 @@ FacetCountSpy::FacetCountSpy(std::vector<SlotFacetSpec> slots, bool distinct)
       distinct_(distinct),
       ids_(slots_.size()),
       names_(slots_.size()),
+      mapped_(slots_.size()),
       value_counts_(slots_.size()) {}
 
 std::uint32_t FacetCountSpy::intern(std::size_t i, const std::string& value) {
@@ -41,15 +42,25 @@ std::uint32_t FacetCountSpy::intern(std::size_t i, const std::string& value) {
     return it->second;
 }
 
+std::uint32_t FacetCountSpy::id_of(std::size_t i, const std::string& stored) {
+    if (!slots_[i].map) return intern(i, stored);
+    // The map is called once per stored value, not once per document.
+    const auto known = mapped_[i].find(stored);
+    if (known != mapped_[i].end()) return known->second;
+    const std::string value = slots_[i].map(stored);
+    const std::uint32_t id = value.empty() ? kNone : intern(i, value);
+    mapped_[i].emplace(stored, id);
+    return id;
+}
+
 void FacetCountSpy::operator()(const Xapian::Document& doc, double) {
     ++counts_.documents;
     std::string key;
     if (distinct_) key = doc.get_value(schema::kContentKeySlot);
     if (!key.empty()) keys_.push_back(key_bits(key));
     for (std::size_t i = 0; i < slots_.size(); ++i) {
-        std::string value = doc.get_value(slots_[i].slot);
-        if (!value.empty() && slots_[i].map) value = slots_[i].map(value);
-        const std::uint32_t id = value.empty() ? kNone : intern(i, value);
+        const std::string stored = doc.get_value(slots_[i].slot);
+        const std::uint32_t id = stored.empty() ? kNone : id_of(i, stored);
         if (!key.empty()) {
             value_ids_.push_back(id);
         } else if (id != kNone) {

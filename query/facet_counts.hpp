@@ -57,6 +57,9 @@ public:
 private:
     /// The id of facet value `value` of slot `i`, interned.
     std::uint32_t intern(std::size_t i, const std::string& value);
+    /// The id of the facet value that stored value `stored` of slot `i` counts under (kNone
+    /// when the slot's map leaves it out).
+    std::uint32_t id_of(std::size_t i, const std::string& stored);
 
     std::vector<SlotFacetSpec> slots_;
     bool distinct_;
@@ -64,6 +67,8 @@ private:
     /// Per slot: value -> id, and id -> value.
     std::vector<std::unordered_map<std::string, std::uint32_t>> ids_;
     std::vector<std::vector<std::string>> names_;
+    /// Per mapped slot: stored value -> facet value id.
+    std::vector<std::unordered_map<std::string, std::uint32_t>> mapped_;
     /// Keyed documents (distinct only): the key's first 64 bits, and per document one value
     /// id per slot (kNone when it has no value there).
     std::vector<std::uint64_t> keys_;
