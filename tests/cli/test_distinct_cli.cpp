@@ -37,8 +37,8 @@ std::set<std::string> id_set(const std::string& out) {
     return {ids.begin(), ids.end()};
 }
 
-/// Amazon 2018 lines (ratings out of 5, by the reader) and aclImdb-named files (out of 10, by
-/// the built-in path template), about the same film.
+/// Amazon 2018 lines (ratings out of 5, by the reader), aclImdb-named files (out of 10, by the
+/// built-in path template) and a CSV file (out of its rating_scale column), about one film.
 void write_mixed_sources(const TempDir& dir) {
     const auto amazon = [](const std::string& who, int overall, const std::string& text) {
         return json{{"overall", overall},          {"reviewerID", "ID" + who},
@@ -55,6 +55,11 @@ void write_mixed_sources(const TempDir& dir) {
     dir.write("imdb/train/pos/2_10.txt", "The best harbour film I know.");
     dir.write("imdb/train/pos/3_7.txt", "A decent harbour film, a little long.");
     dir.write("imdb/train/neg/4_4.txt", "This harbour film wasted my evening.");
+    // A critics' sheet out of 100, with its scale in a column.
+    dir.write("critics/critics.csv",
+              "id,title,body,rating,rating_scale\n"
+              "c90,Harbour lights,A harbour film of rare patience.,90,100\n"
+              "c60,Harbour again,The harbour film repeats itself.,60,100\n");
     dir.write("imdb/train/urls_pos.txt",
               "http://example.org/a\nhttp://example.org/b\nhttp://example.org/c\n"
               "http://example.org/d\nhttp://example.org/e\n");
@@ -65,23 +70,25 @@ void write_mixed_sources(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("a combined index of ratings out of 5 and out of 10 answers rating:4..5 on one scale",
+TEST_CASE("a combined index of ratings out of 5, 10 and 100 answers rating:4..5 on one scale",
           "[cli]") {
     TempDir dir;
     write_mixed_sources(dir);
     const ProcessResult built =
-        run_index({"--db", dir.file("db"), "--no-topics", dir.file("amazon"), dir.file("imdb")});
+        run_index({"--db", dir.file("db"), "--no-topics", dir.file("amazon"), dir.file("imdb"),
+                   dir.file("critics")});
     INFO(built.err);
     REQUIRE(built.exit_code == 0);
     const std::string db = dir.file("db");
     const std::string amazon = "Movies_5.json";  // ids are the file name and line
 
-    SECTION("4 and 5 of 5, 8 and 10 of 10; not 7 of 10, 4 of 10 or 2 of 5") {
+    SECTION("4 and 5 of 5, 8 and 10 of 10, 90 of 100; not 7 of 10, 4 of 10, 60 of 100, 2 of 5") {
         const ProcessResult r =
             query({"--db", db, "--format", "json", "-k", "50", "harbour rating:4..5"});
         REQUIRE(r.exit_code == 0);
         CHECK(id_set(r.out) ==
-              std::set<std::string>{amazon + ":1", amazon + ":2", "train/pos/1", "train/pos/2"});
+              std::set<std::string>{amazon + ":1", amazon + ":2", "train/pos/1", "train/pos/2",
+                                    "c90"});
     }
     SECTION("the ratings as given stay beside the normalised ones") {
         const ProcessResult r = query({"--db", db, "--format", "json", "id:train/pos/3"});
@@ -96,13 +103,14 @@ TEST_CASE("a combined index of ratings out of 5 and out of 10 answers rating:4..
             query({"--db", db, "--format", "json", "-k", "50", "--sort", "rating", "harbour"});
         REQUIRE(r.exit_code == 0);
         CHECK(json_ids(r.out) ==
-              std::vector<std::string>{amazon + ":2", "train/pos/2", amazon + ":1", "train/pos/1",
-                                       "train/pos/3", amazon + ":3", "train/neg/4"});
+              std::vector<std::string>{amazon + ":2", "train/pos/2", "c90", amazon + ":1",
+                                       "train/pos/1", "train/pos/3", "c60", amazon + ":3",
+                                       "train/neg/4"});
     }
     SECTION("the rating facet counts both sources in one set of buckets") {
         const ProcessResult r = query({"--db", db, "--facets", "rating", "harbour"});
         REQUIRE(r.exit_code == 0);
-        CHECK_THAT(r.out, Catch::Contains("rating:  2 (2)  4 (2)  5 (2)  3.5 (1)"));
+        CHECK_THAT(r.out, Catch::Contains("rating:  2 (2)  4 (2)  5 (2)  3 (1)  3.5 (1)  4.5 (1)"));
     }
 }
 
