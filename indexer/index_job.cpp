@@ -585,10 +585,12 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         if (!options_.analyzer_explicit || existing == asked) {
             analyzer = existing;
         } else if (has_documents) {
-            throw UsageError("the index at " + options_.db_path + " was built with language '" +
-                             existing.language + "', stop words '" + existing.stopwords_name +
-                             "' and " + existing.positions_name() +
-                             " positions; index into a new --db to change the analyzer");
+            throw UsageError(
+                "the index at " + options_.db_path + " was built with language '" +
+                existing.language + "', stop words '" + existing.stopwords_name + "', " +
+                existing.positions_name() + " positions and stem overrides '" +
+                (existing.stem_overrides.empty() ? "none" : existing.stem_overrides_name) +
+                "'; index into a new --db to change the analyzer");
         }
     } else if (has_documents) {
         analyzer.range_terms = false;  // documents written by another tool have none

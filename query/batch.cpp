@@ -98,8 +98,10 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
     std::string out;
     out += std::string("# revsearch ") + kVersion + "\n";
     out += "# index: " + searcher.path() + " (" + std::to_string(db.get_doccount()) + " documents)\n";
-    out += "# analyzer: language=" + a.language + " stopwords=" +
-           (a.stopwords_name.empty() ? "none" : a.stopwords_name) + " stemming=STEM_ALL\n";
+    out += "# analyzer: language=" + a.language +
+           " stopwords=" + (a.stopwords_name.empty() ? "none" : a.stopwords_name) +
+           " stemming=STEM_ALL stem_overrides=" +
+           (a.stem_overrides.empty() ? "none" : a.stem_overrides_name) + "\n";
     out += "# weighting: " + request.weighting.describe() + "\n";
     std::string fw;
     for (const auto& [f, w] : request.field_weights) fw += (fw.empty() ? "" : ",") + f + "=" + format_number(w, 4);

@@ -53,7 +53,9 @@ std::string describe_analyzer(const AnalyzerSettings& a) {
     out += std::to_string(a.stopwords.size());
     out += " words), ";
     out += a.positions_name();
-    out += " positions";
+    out += " positions, stem overrides ";
+    out += a.stem_overrides.empty() ? std::string("none") : a.stem_overrides_name;
+    out += " (" + std::to_string(a.stem_overrides.size()) + " words)";
     return out;
 }
 
@@ -251,13 +253,15 @@ AnalyzerSettings Searcher::shard_analyzer() const {
                 continue;
             }
             if (mine.language != settings.language || mine.stopwords != settings.stopwords ||
-                mine.packed_positions != settings.packed_positions) {
-                throw IndexError(*stub_, "the shards were indexed with different analyzers, so one "
-                                         "query cannot match them alike: " +
-                                             first->label + " has " + describe_analyzer(settings) +
-                                             ", " + shard.label + " has " + describe_analyzer(mine) +
-                                             " (re-index them with the same --language, --stopwords "
-                                             "and --positions)");
+                mine.packed_positions != settings.packed_positions ||
+                mine.stem_overrides != settings.stem_overrides) {
+                throw IndexError(*stub_,
+                                 "the shards were indexed with different analyzers, so one "
+                                 "query cannot match them alike: " +
+                                     first->label + " has " + describe_analyzer(settings) + ", " +
+                                     shard.label + " has " + describe_analyzer(mine) +
+                                     " (re-index them with the same --language, --stopwords, "
+                                     "--positions and --stem-overrides)");
             }
             if (my_schema != schema) {
                 throw IndexError(*stub_, "the shards have different schema versions: " + first->label +
