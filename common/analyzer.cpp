@@ -162,6 +162,7 @@ std::string AnalyzerSettings::to_json() const {
                         {"stopwords", stopwords},
                         {"positions", positions_name()},
                         {"range_terms", range_terms},
+                        {"title_in_default", title_in_default},
                         {"schema", schema::kSchemaVersion}};
     // Written only when there are some, so an index without them reads as one built before
     // overrides existed, and both stem by Snowball alone.
@@ -190,6 +191,7 @@ AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
             throw Error("unknown position layout '" + positions + "' in the index's analyzer settings");
         }
         s.range_terms = j.value("range_terms", false);
+        s.title_in_default = j.value("title_in_default", false);
         s.stem_overrides_name = j.value("stem_overrides_name", std::string());
         s.stem_overrides = j.value("stem_overrides", std::map<std::string, std::string>());
         return s;
@@ -204,6 +206,7 @@ AnalyzerSettings AnalyzerSettings::from_database(const Xapian::Database& db) {
     AnalyzerSettings defaults;
     defaults.packed_positions = false;  // not built by revsearch: Xapian's own positions
     defaults.range_terms = false;       // and no range terms
+    defaults.title_in_default = false;  // and titles under S only
     return defaults;
 }
 

@@ -582,6 +582,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         // Range terms are not the user's choice: an index keeps what it was created with.
         AnalyzerSettings asked = options_.analyzer;
         asked.range_terms = existing.range_terms;
+        asked.title_in_default = existing.title_in_default;
         if (!options_.analyzer_explicit || existing == asked) {
             analyzer = existing;
         } else if (has_documents) {
@@ -594,6 +595,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         }
     } else if (has_documents) {
         analyzer.range_terms = false;  // documents written by another tool have none
+        analyzer.title_in_default = false;
     }
 
     // An unfinished earlier run with the same inputs is resumed, not redone.
