@@ -29,6 +29,8 @@ struct AnalyzerOptions {
     /// "default" (revsearch's list for the language: English has one), "english", "none", or
     /// a file of `WORD STEM` / `WORD` lines (common/analyzer.hpp, load_stem_overrides).
     std::string stem_overrides = "default";
+    /// Omega's title layout (AnalyzerSettings::title_in_default).
+    bool title_in_default = false;
     void add_to(boost::program_options::options_description& desc);
     /// Resolves the stop-word list and the stem overrides. Throws UsageError for an unknown
     /// language, a missing or malformed file, or overrides with language "none".
