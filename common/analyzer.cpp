@@ -1,15 +1,20 @@
 #include "common/analyzer.hpp"
 
+#include <libstemmer.h>
+#include <xapian.h>
+
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <unordered_set>
-#include <libstemmer.h>
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <xapian.h>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
+#include "common/stem_overrides.hpp"
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
 
@@ -41,6 +46,30 @@ public:
 private:
     std::string language_;
     sb_stemmer* stemmer_;
+};
+
+/// Snowball with some words' stems fixed in advance (Lucene's StemmerOverrideFilter). The
+/// table is shared by the copies an Analyzer makes; the Snowball stemmer is this object's own.
+class OverridingImplementation : public Xapian::StemImplementation {
+public:
+    OverridingImplementation(
+        Xapian::Stem snowball,
+        std::shared_ptr<const std::unordered_map<std::string, std::string>> overrides)
+        : snowball_(std::move(snowball)), overrides_(std::move(overrides)) {}
+
+    std::string operator()(const std::string& word) override {
+        const auto it = overrides_->find(word);
+        return it != overrides_->end() ? it->second : snowball_(word);
+    }
+
+    std::string get_description() const override {
+        return snowball_.get_description() + "+overrides(" + std::to_string(overrides_->size()) +
+               ")";
+    }
+
+private:
+    Xapian::Stem snowball_;
+    std::shared_ptr<const std::unordered_map<std::string, std::string>> overrides_;
 };
 
 /// Stop words in a hash set. Xapian's SimpleStopper keeps a std::set, so each of the
@@ -133,7 +162,14 @@ std::string AnalyzerSettings::to_json() const {
                         {"stopwords", stopwords},
                         {"positions", positions_name()},
                         {"range_terms", range_terms},
+                        {"title_in_default", title_in_default},
                         {"schema", schema::kSchemaVersion}};
+    // Written only when there are some, so an index without them reads as one built before
+    // overrides existed, and both stem by Snowball alone.
+    if (!stem_overrides.empty()) {
+        j["stem_overrides_name"] = stem_overrides_name;
+        j["stem_overrides"] = stem_overrides;
+    }
     return j.dump();
 }
 
@@ -155,6 +191,9 @@ AnalyzerSettings AnalyzerSettings::from_json(const std::string& json) {
             throw Error("unknown position layout '" + positions + "' in the index's analyzer settings");
         }
         s.range_terms = j.value("range_terms", false);
+        s.title_in_default = j.value("title_in_default", false);
+        s.stem_overrides_name = j.value("stem_overrides_name", std::string());
+        s.stem_overrides = j.value("stem_overrides", std::map<std::string, std::string>());
         return s;
     } catch (const nlohmann::json::exception& e) {
         throw Error(std::string("malformed analyzer settings in the index: ") + e.what());
@@ -167,6 +206,7 @@ AnalyzerSettings AnalyzerSettings::from_database(const Xapian::Database& db) {
     AnalyzerSettings defaults;
     defaults.packed_positions = false;  // not built by revsearch: Xapian's own positions
     defaults.range_terms = false;       // and no range terms
+    defaults.title_in_default = false;  // and titles under S only
     return defaults;
 }
 
@@ -177,9 +217,66 @@ std::vector<std::string> available_languages() {
     return names;
 }
 
-Xapian::Stem make_stemmer(const std::string& language) {
-    if (language == "none") return Xapian::Stem();
-    return Xapian::Stem(new LibstemmerImplementation(language));
+Xapian::Stem make_stemmer(const std::string& language,
+                          const std::map<std::string, std::string>& overrides) {
+    if (language == "none") {
+        if (!overrides.empty())
+            throw UsageError("stem overrides need a stemming language, not 'none'");
+        return Xapian::Stem();
+    }
+    Xapian::Stem snowball(new LibstemmerImplementation(language));
+    if (overrides.empty()) return snowball;
+    return Xapian::Stem(new OverridingImplementation(
+        std::move(snowball), std::make_shared<const std::unordered_map<std::string, std::string>>(
+                                 overrides.begin(), overrides.end())));
+}
+
+std::map<std::string, std::string> load_stem_overrides(const std::string& name_or_path,
+                                                       const std::string& language,
+                                                       std::string& name) {
+    std::map<std::string, std::string> overrides;
+    name.clear();
+    if (name_or_path.empty() || name_or_path == "none") return overrides;
+    if (name_or_path == "english" || (name_or_path == "default" && language == "english")) {
+        for (const StemOverrideGroup& group : kEnglishStemOverrides) {
+            for (const std::string& word : text::split(group.words, ' ')) {
+                if (!word.empty()) overrides.emplace(word, group.stem);
+            }
+        }
+        name = "english";
+        return overrides;
+    }
+    if (name_or_path == "default") return overrides;  // no list of our own for this language
+    std::ifstream in(name_or_path);
+    if (!in) throw UsageError("cannot read stem-override file " + name_or_path);
+    // A word the tokenizer would split, or change, could never be looked up.
+    AnalyzerSettings plain;
+    plain.language = "none";
+    const Analyzer words(plain);
+    std::string line;
+    std::size_t line_number = 0;
+    while (std::getline(in, line)) {
+        ++line_number;
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        std::istringstream fields(line);
+        std::vector<std::string> parts;
+        for (std::string part; fields >> part;) parts.push_back(Xapian::Unicode::tolower(part));
+        if (parts.empty()) continue;
+        const std::string where = name_or_path + ":" + std::to_string(line_number) + ": ";
+        if (parts.size() > 2) {
+            throw UsageError(where + "expected WORD STEM or a lone WORD, found " +
+                             std::to_string(parts.size()) + " words");
+        }
+        std::vector<Token> tokens;
+        words.tokenize(parts[0], tokens, false);
+        if (tokens.size() != 1 || tokens[0].term != parts[0]) {
+            throw UsageError(where + "'" + parts[0] +
+                             "' is not one word as the analyzer splits text");
+        }
+        overrides[parts[0]] = parts.size() == 2 ? parts[1] : parts[0];
+    }
+    name = name_or_path;
+    return overrides;
 }
 
 std::vector<std::string> load_stopwords(const std::string& name_or_path) {
@@ -203,7 +300,8 @@ std::vector<std::string> load_stopwords(const std::string& name_or_path) {
 }
 
 Analyzer::Analyzer(AnalyzerSettings settings)
-    : settings_(std::move(settings)), stemmer_(make_stemmer(settings_.language)) {
+    : settings_(std::move(settings)),
+      stemmer_(make_stemmer(settings_.language, settings_.stem_overrides)) {
     if (!settings_.stopwords.empty()) {
         stopper_ = std::make_unique<WordSetStopper>(settings_.stopwords);
     }

@@ -1,11 +1,12 @@
 #pragma once
 
+#include <xapian.h>
+
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 /// The analyzer: how text becomes terms. Defined once, here, and used by the indexer, the topic
 /// tagger, the query parser and the snippet highlighter, so all of them agree on every word.
@@ -17,6 +18,14 @@ struct AnalyzerSettings {
     std::string language = "english";      ///< a libstemmer algorithm, or "none"
     std::string stopwords_name;            ///< "" (none), "english", or the file it came from
     std::vector<std::string> stopwords;    ///< the resolved list, lower case
+    /// "" (none), "english" (revsearch's list, common/stem_overrides.hpp), or the file the
+    /// overrides came from.
+    std::string stem_overrides_name;
+    /// Words whose stem is fixed here instead of by Snowball, as Lucene's
+    /// StemmerOverrideFilter and KeywordMarkerFilter do: lower-cased word -> stem. Keeps
+    /// "compassion" from becoming "compass". An index whose settings have none (built before
+    /// overrides existed, or with `--stem-overrides none`) is stemmed by Snowball alone.
+    std::map<std::string, std::string> stem_overrides;
     /// Word positions packed into a value per document (common/packed_positions.hpp) rather
     /// than in Xapian's position table. New indexes pack them; an index whose settings do not
     /// say so (older revsearch, or another tool) has Xapian's.
@@ -26,6 +35,13 @@ struct AnalyzerSettings {
     /// say so (older revsearch, another tool) is searched by value ranges. Like the positions,
     /// fixed when an index is created: an update adds them only to an index that has them.
     bool range_terms = true;
+    /// The title's words are also unprefixed terms (without positions) beside their `S`
+    /// terms, as Omega indexes them, so the default field is the unprefixed terms alone and
+    /// a word has one set of statistics, not one for the body and one for the title. Off by
+    /// default until the phrase matcher and the field tests agree with it
+    /// (`revsearch-index --title-in-default` turns it on); an index whose settings do not say
+    /// so is searched over the body and `S`. Fixed when an index is created, like range_terms.
+    bool title_in_default = false;
 
     /// "packed" or "xapian": the layout's name in options, metadata and messages.
     [[nodiscard]] const char* positions_name() const noexcept { return packed_positions ? "packed" : "xapian"; }
@@ -49,8 +65,24 @@ struct AnalyzerSettings {
 /// A stemmer backed by Snowball's libstemmer, wrapped as a Xapian::StemImplementation. Each
 /// call makes an independent stemmer: libstemmer stemmers are not thread-safe, and copies of
 /// a Xapian::Stem share one implementation, so every thread needs its own from here.
-/// Throws UsageError for an unknown language. "none" gives a stemmer that changes nothing.
-[[nodiscard]] Xapian::Stem make_stemmer(const std::string& language);
+/// A word in `overrides` gets the stem given there and never reaches Snowball; since every
+/// path that stems (TermGenerator, QueryParser, the document builder's stem cache, the
+/// highlighter, spelling) asks this object, they all agree on it.
+/// Throws UsageError for an unknown language, or for overrides with language "none" (which
+/// stems nothing). "none" gives a stemmer that changes nothing.
+[[nodiscard]] Xapian::Stem make_stemmer(const std::string& language,
+                                        const std::map<std::string, std::string>& overrides = {});
+
+/// Loads stem overrides: "" or "none" gives none; "english" is revsearch's list
+/// (common/stem_overrides.hpp); "default" is revsearch's list for `language` when it has one
+/// (English only) and none otherwise; anything else is a file, one entry a line (`#` starts a
+/// comment): `WORD STEM` (Lucene's StemmerOverrideFilter: WORD is stemmed to STEM) or a lone
+/// `WORD` (KeywordMarkerFilter: WORD is kept as it is). Words and stems are lower-cased.
+/// Returns the name to store (AnalyzerSettings::stem_overrides_name) in `name`. Throws
+/// UsageError for a file that cannot be read, or a line that is not one or two words, naming
+/// the file and line.
+[[nodiscard]] std::map<std::string, std::string> load_stem_overrides(
+    const std::string& name_or_path, const std::string& language, std::string& name);
 
 /// Loads a stop-word list: "english" is the list shipped with revsearch; anything else is a
 /// file with one word per line (`#` starts a comment). Throws UsageError if it cannot be read.

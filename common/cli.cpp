@@ -41,15 +41,24 @@ void AnalyzerOptions::add_to(po::options_description& desc) {
         "stop words to leave out: english (revsearch's list), none, or a file of words")(
         "positions", po::value(&positions)->default_value(positions),
         "where word positions go: packed (one value per review: a smaller index, built faster) "
-        "or xapian (Xapian's position table, needed for phrase search through xapian-tcpsrv)");
+        "or xapian (Xapian's position table, needed for phrase search through xapian-tcpsrv)")(
+        "stem-overrides", po::value(&stem_overrides)->default_value(stem_overrides),
+        "words whose stem is fixed, not Snowball's (so compassion is not compass): default "
+        "(revsearch's list for the language), english, none, or a file of 'WORD STEM' lines")(
+        "title-in-default", po::bool_switch(&title_in_default),
+        "also index title words unprefixed, as Omega does, so the default field scores each word "
+        "once (experimental)");
 }
 
 AnalyzerSettings AnalyzerOptions::settings() const {
     AnalyzerSettings s;
     s.language = language;
-    (void)make_stemmer(language);  // validates the language now, as a usage error
     s.stopwords_name = stopwords == "none" ? "" : stopwords;
     s.stopwords = load_stopwords(s.stopwords_name);
+    s.stem_overrides = load_stem_overrides(stem_overrides, language, s.stem_overrides_name);
+    s.title_in_default = title_in_default;
+    // Validates the language (and overrides with "none") now, as a usage error.
+    (void)make_stemmer(language, s.stem_overrides);
     if (!s.set_positions(positions)) {
         throw UsageError("--positions takes packed or xapian, not '" + positions + "'");
     }

@@ -26,8 +26,14 @@ struct AnalyzerOptions {
     /// "packed" (one value per document) or "xapian" (Xapian's position table, which
     /// xapian-tcpsrv and Xapian's own tools can search by phrase).
     std::string positions = "packed";
+    /// "default" (revsearch's list for the language: English has one), "english", "none", or
+    /// a file of `WORD STEM` / `WORD` lines (common/analyzer.hpp, load_stem_overrides).
+    std::string stem_overrides = "default";
+    /// Omega's title layout (AnalyzerSettings::title_in_default).
+    bool title_in_default = false;
     void add_to(boost::program_options::options_description& desc);
-    /// Resolves the stop-word list. Throws UsageError for an unknown language or a missing file.
+    /// Resolves the stop-word list and the stem overrides. Throws UsageError for an unknown
+    /// language, a missing or malformed file, or overrides with language "none".
     [[nodiscard]] AnalyzerSettings settings() const;
 };
 

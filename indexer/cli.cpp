@@ -144,7 +144,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));  // 0: the default
     options.analyzer = analyzer.settings();
     options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted() ||
-                                !vm["positions"].defaulted();
+                                !vm["positions"].defaulted() || !vm["stem-overrides"].defaulted();
     return options;
 }
 

@@ -134,8 +134,8 @@ void DocumentBuilder::clear_cache() {
     uses_.clear();
 }
 
-void DocumentBuilder::add_text(std::uint32_t field, const Token* begin, const Token* end) {
-    const bool counting = count_spelling_ && field <= 1;  // the body and the title
+void DocumentBuilder::add_text(std::uint32_t field, const Token* begin, const Token* end, bool positions) {
+    const bool counting = positions && count_spelling_ && field <= 1;  // the body and the title
     for (const Token* t = begin; t != end; ++t) {
         const std::uint32_t word = word_id(t->term);
         if (counting) count(word);
@@ -145,11 +145,15 @@ void DocumentBuilder::add_text(std::uint32_t field, const Token* begin, const To
         if (use.serial[field] != serial_) {
             use.serial[field] = serial_;
             use.term[field] = static_cast<std::uint32_t>(doc_terms_.size());
-            doc_terms_.push_back(DocTerm{field, stem, 0, 0});
+            doc_terms_.push_back(DocTerm{field, stem, 0, 0, 0});
         }
         const std::uint32_t i = use.term[field];
         ++doc_terms_[i].wdf;
-        sequence_.push_back(i);
+        if (positions) {
+            sequence_.push_back(i);
+        } else {
+            ++doc_terms_[i].unplaced;
+        }
     }
 }
 
@@ -173,6 +177,9 @@ Xapian::Document DocumentBuilder::build(const Review& r, const ReviewWords& word
     add_text(1, text, text + words.title_end);
     add_text(2, words.reviewer.data(), words.reviewer.data() + words.reviewer.size());
     add_text(3, words.product.data(), words.product.data() + words.product.size());
+    // Omega's layout: the title's words in the default (unprefixed) field too, without
+    // positions, so a phrase never runs from the title into the body.
+    if (analyzer_.settings().title_in_default) add_text(0, text, text + words.title_end, false);
 
     // The terms in term-list (byte) order give each its rank. Distinct (field, stem) pairs
     // make distinct terms, since every text field's prefix is followed by a lower-case stem;
@@ -211,6 +218,9 @@ Xapian::Document DocumentBuilder::build(const Review& r, const ReviewWords& word
         for (std::size_t p = 0; p < sequence_.size(); ++p) {
             doc.add_posting(term_text_[sequence_[p]], static_cast<Xapian::termpos>(p + 1));
         }
+        for (std::size_t i = 0; i < doc_terms_.size(); ++i) {
+            if (doc_terms_[i].unplaced != 0) doc.add_term(term_text_[i], doc_terms_[i].unplaced);
+        }
     }
     add_non_text(r, doc);
     return doc;
@@ -230,6 +240,9 @@ Xapian::Document DocumentBuilder::build_with_term_generator(const Review& r) {
     generator_.index_text(r.title, 1, std::string(s::kTitlePrefix));
     if (!r.reviewer.empty()) generator_.index_text(r.reviewer, 1, std::string(s::kReviewerPrefix));
     if (!r.product.empty()) generator_.index_text(r.product, 1, std::string(s::kProductPrefix));
+    if (analyzer_.settings().title_in_default) {
+        generator_.index_text_without_positions(r.title, 1, std::string(s::kBodyPrefix));
+    }
     if (packed) {
         if (std::string words = positions::pack(scratch, doc); !words.empty()) {
             doc.add_value(s::kPositionsSlot, std::move(words));

@@ -78,6 +78,7 @@ private:
         std::uint32_t field = 0;  ///< index into the text fields (body, title, reviewer, product)
         std::uint32_t stem = 0;   ///< index into stems_
         Xapian::termcount wdf = 0;
+        Xapian::termcount unplaced = 0;  ///< of wdf, occurrences without a position (title words unprefixed)
         std::uint32_t rank = 0;   ///< 1-based, among the document's text terms in term order
     };
     static constexpr std::uint32_t kNoStem = 0xFFFFFFFFu;
@@ -107,7 +108,9 @@ private:
     void count(std::uint32_t word);
     /// Empties the cache, keeping the counts not yet taken.
     void clear_cache();
-    void add_text(std::uint32_t field, const Token* begin, const Token* end);
+    /// Adds the words' terms in `field`; with `positions` false they count in the wdf only
+    /// and are not spelling words (they were counted in their own field).
+    void add_text(std::uint32_t field, const Token* begin, const Token* end, bool positions = true);
     void add_non_text(const Review& review, Xapian::Document& doc);
 
     Analyzer analyzer_;

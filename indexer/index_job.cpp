@@ -603,16 +603,20 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         // Range terms are not the user's choice: an index keeps what it was created with.
         AnalyzerSettings asked = options_.analyzer;
         asked.range_terms = existing.range_terms;
+        asked.title_in_default = existing.title_in_default;
         if (!options_.analyzer_explicit || existing == asked) {
             analyzer = existing;
         } else if (has_documents) {
-            throw UsageError("the index at " + options_.db_path + " was built with language '" +
-                             existing.language + "', stop words '" + existing.stopwords_name +
-                             "' and " + existing.positions_name() +
-                             " positions; index into a new --db to change the analyzer");
+            throw UsageError(
+                "the index at " + options_.db_path + " was built with language '" +
+                existing.language + "', stop words '" + existing.stopwords_name + "', " +
+                existing.positions_name() + " positions and stem overrides '" +
+                (existing.stem_overrides.empty() ? "none" : existing.stem_overrides_name) +
+                "'; index into a new --db to change the analyzer");
         }
     } else if (has_documents) {
         analyzer.range_terms = false;  // documents written by another tool have none
+        analyzer.title_in_default = false;
     }
     // Documents of another schema version mean other things by the same slots and terms
     // (version 1: ratings as given, no content keys); adding new ones would mix the two.

@@ -98,16 +98,17 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
     std::string out;
     out += std::string("# revsearch ") + kVersion + "\n";
     out += "# index: " + searcher.path() + " (" + std::to_string(db.get_doccount()) + " documents)\n";
-    out += "# analyzer: language=" + a.language + " stopwords=" +
-           (a.stopwords_name.empty() ? "none" : a.stopwords_name) + " stemming=STEM_ALL\n";
-    out += "# weighting: " + request.weighting.describe() + "\n";
+    out += "# analyzer: language=" + a.language +
+           " stopwords=" + (a.stopwords_name.empty() ? "none" : a.stopwords_name) + " (" +
+           std::to_string(a.stopwords.size()) + " words) stemming=STEM_ALL stem_overrides=" +
+           (a.stem_overrides.empty() ? "none" : a.stem_overrides_name) + " (" +
+           std::to_string(a.stem_overrides.size()) + " words) title=" +
+           (a.title_in_default ? "default-field+S" : "S") + " positions=" + a.positions_name() + "\n";
+    out += "# weighting: " + request.weighting.describe_all() + "\n";
     std::string fw;
     for (const auto& [f, w] : request.field_weights) fw += (fw.empty() ? "" : ",") + f + "=" + format_number(w, 4);
     out += "# field weights: " + (fw.empty() ? std::string("none") : fw) + "\n";
-    out += "# prf: " + (request.prf.docs == 0 ? std::string("off")
-                                              : std::to_string(request.prf.docs) + ":" +
-                                                    std::to_string(request.prf.terms) + ":" +
-                                                    format_number(request.prf.weight, 4)) + "\n";
+    out += "# expansion: " + request.prf.describe() + "\n";
     out += std::string("# parse: ") + (request.parse == ParseMode::Plain ? "plain" : "syntax") +
            ", default operator " + (request.default_and ? "AND" : "OR") + ", depth " +
            std::to_string(request.k) + "\n";

@@ -60,7 +60,9 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "b", po::value(&b), "BM25 b")(
         "field-weight", po::value(&field_weights),
         "weigh text fields at query time, e.g. title=2,body=1")(
-        "prf", po::value(&prf), "pseudo-relevance feedback (RM3): DOCS:TERMS[:WEIGHT]")(
+        "prf", po::value(&prf),
+        "pseudo-relevance feedback: [rm3:|bo1:]DOCS:TERMS[:WEIGHT], or off (batch mode's default "
+        "is in the README)")(
         "like", po::value(&o.request.like_id), "reviews like the review with this id")(
         "facets", po::value(&facets), "count matches by topic, reviewer, category, year, rating")(
         "facet-limit", po::value(&o.request.facet_limit)->default_value(o.request.facet_limit),
@@ -153,6 +155,7 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     const bool batch = !o.queries_file.empty();
     if (batch && vm["parse"].defaulted()) parse = "plain";  // test collections are free text
     if (batch && vm["top"].defaulted()) o.request.k = 1000;
+    if (batch && prf.empty()) o.request.prf = batch_default_prf();  // `--prf off` turns it off
     if (batch && vm["format"].defaulted()) format = "trec";
     if (parse == "plain") {
         o.request.parse = ParseMode::Plain;

@@ -284,7 +284,10 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
             const bool on = only_field.empty() || only_field == field.name;
             const std::string prefix = (on ? "" : std::string(kDisabledFieldPrefix)) + std::string(field.prefix);
             parser.add_prefix(name, prefix);
-            if (field.in_default) parser.add_prefix("", prefix);
+            // An index with the title's words in the unprefixed terms searches those alone
+            // by default: adding `S` would score each title word twice, with two idfs.
+            const bool title_inside = analyzer_.settings().title_in_default && field.prefix == s::kTitlePrefix;
+            if (field.in_default && !title_inside) parser.add_prefix("", prefix);
             continue;
         }
         Xapian::FieldProcessor* proc = field.prefix == s::kIdPrefix

@@ -55,7 +55,9 @@ std::string describe_analyzer(const AnalyzerSettings& a) {
     out += std::to_string(a.stopwords.size());
     out += " words), ";
     out += a.positions_name();
-    out += " positions";
+    out += " positions, stem overrides ";
+    out += a.stem_overrides.empty() ? std::string("none") : a.stem_overrides_name;
+    out += " (" + std::to_string(a.stem_overrides.size()) + " words)";
     return out;
 }
 
@@ -106,8 +108,10 @@ std::string hit_id(const Xapian::MSetIterator& it, bool sort_key_is_id) {
     return it.get_document().get_value(s::kIdSlot);
 }
 
-/// A default-field query for one analysed stem: the stem in the body or the title.
-Xapian::Query default_field_term(const std::string& stem) {
+/// A default-field query for one analysed stem: the unprefixed term, which holds the title's
+/// words too on an index with title_in_default, or else the stem in the body or the title.
+Xapian::Query default_field_term(const std::string& stem, const AnalyzerSettings& analyzer) {
+    if (analyzer.title_in_default) return Xapian::Query(stem);
     return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(stem),
                          Xapian::Query(std::string(s::kTitlePrefix) + stem));
 }
@@ -124,22 +128,34 @@ SortOrder parse_sort(std::string_view name) {
 
 PrfParams PrfParams::parse(std::string_view spec) {
     PrfParams p;
-    const auto parts = text::split(spec, ':');
+    if (spec == "off") return p;
+    auto parts = text::split(spec, ':');
+    if (!parts.empty() && (parts[0] == "rm3" || parts[0] == "bo1")) {
+        p.scheme = parts[0];
+        parts.erase(parts.begin());
+    }
     auto number = [&](const std::string& s, const char* what) {
         char* end = nullptr;
         const double v = std::strtod(s.c_str(), &end);
         if (s.empty() || *end != '\0' || v < 0) {
-            throw UsageError("--prf takes DOCS:TERMS[:WEIGHT], bad " + std::string(what) + " '" + s + "'");
+            throw UsageError("--prf takes off or [rm3:|bo1:]DOCS:TERMS[:WEIGHT], bad " + std::string(what) + " '" + s + "'");
         }
         return v;
     };
-    if (parts.size() < 2 || parts.size() > 3) throw UsageError("--prf takes DOCS:TERMS[:WEIGHT]");
+    if (parts.size() < 2 || parts.size() > 3) throw UsageError("--prf takes off or [rm3:|bo1:]DOCS:TERMS[:WEIGHT]");
     p.docs = static_cast<std::size_t>(number(parts[0], "DOCS"));
     p.terms = static_cast<std::size_t>(number(parts[1], "TERMS"));
     if (parts.size() == 3) p.weight = number(parts[2], "WEIGHT");
     if (p.weight > 1) throw UsageError("--prf WEIGHT is between 0 and 1");
     return p;
 }
+
+std::string PrfParams::describe() const {
+    if (docs == 0 || terms == 0) return "off";
+    return scheme + ":" + std::to_string(docs) + ":" + std::to_string(terms) + ":" + format_number(weight, 4);
+}
+
+PrfParams batch_default_prf() { return PrfParams{}; }
 
 std::map<std::string, double> parse_field_weights(std::string_view spec) {
     std::map<std::string, double> weights;
@@ -258,13 +274,16 @@ AnalyzerSettings Searcher::shard_analyzer() const {
                 continue;
             }
             if (mine.language != settings.language || mine.stopwords != settings.stopwords ||
-                mine.packed_positions != settings.packed_positions) {
-                throw IndexError(*stub_, "the shards were indexed with different analyzers, so one "
-                                         "query cannot match them alike: " +
-                                             first->label + " has " + describe_analyzer(settings) +
-                                             ", " + shard.label + " has " + describe_analyzer(mine) +
-                                             " (re-index them with the same --language, --stopwords "
-                                             "and --positions)");
+                mine.packed_positions != settings.packed_positions ||
+                mine.stem_overrides != settings.stem_overrides ||
+                mine.title_in_default != settings.title_in_default) {
+                throw IndexError(*stub_,
+                                 "the shards were indexed with different analyzers, so one "
+                                 "query cannot match them alike: " +
+                                     first->label + " has " + describe_analyzer(settings) + ", " +
+                                     shard.label + " has " + describe_analyzer(mine) +
+                                     " (re-index them with the same --language, --stopwords, "
+                                     "--positions and --stem-overrides)");
             }
             if (my_schema != schema) {
                 throw IndexError(*stub_, "the shards have different schema versions: " + first->label +
@@ -397,6 +416,8 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
     one_leaf = false;
     bool weighted = false;
     for (const auto& [field, w] : request.field_weights) weighted = weighted || w != 1.0;
+    // With the title inside the default field, any title weight adds the title's own match.
+    weighted = weighted || (analyzer_.settings().title_in_default && request.field_weights.count("title") != 0);
     if (!weighted) {
         for (auto it = matching.get_unique_terms_begin(); it != matching.get_unique_terms_end(); ++it) {
             if (is_text_term(*it)) factors[*it] = 1.0;
@@ -407,14 +428,23 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
     // Matching: the parsed query itself, weighted 0, decides which documents qualify (so
     // `a AND b` matches a in the title and b in the body, and scores both). Phrases and
     // wildcards still decide matching; their words score as words.
-    std::vector<Xapian::Query> scoring;
+    // On an index with the title's words unprefixed, a default-field word already counts its
+    // title matches once; a title weight adds the word's title match (its `S` term) on top,
+    // scaled by that weight.
+    const bool title_inside = analyzer_.settings().title_in_default;
+    const auto title_weight = request.field_weights.find("title");
     for (auto t = matching.get_unique_terms_begin(); t != matching.get_unique_terms_end(); ++t) {
         const s::Field* field = field_of(*t);
         if (field == nullptr || field->kind != s::FieldKind::Text) continue;
         const auto it = request.field_weights.find(std::string(field->name));
-        const double w = it == request.field_weights.end() ? 1.0 : it->second;
-        factors[*t] = w;
-        scoring.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), w);
+        factors[*t] = it == request.field_weights.end() ? 1.0 : it->second;
+        if (title_inside && field->prefix.empty() && title_weight != request.field_weights.end()) {
+            factors[std::string(s::kTitlePrefix) + *t] = title_weight->second;
+        }
+    }
+    std::vector<Xapian::Query> scoring;
+    for (const auto& [term, w] : factors) {
+        scoring.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), w);
     }
     one_leaf = true;
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
@@ -435,11 +465,11 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
     p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
     if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
     p.filter_part = p.query;
-    if (feedback && !p.query.empty()) expand_rm3(request, p);
+    if (feedback && !p.query.empty()) expand(request, p);
     return p;
 }
 
-void Searcher::expand_rm3(const SearchRequest& request, Plan& plan) {
+void Searcher::expand(const SearchRequest& request, Plan& plan) {
     Xapian::Enquire enquire(db_);
     enquire.set_query(plan.query);
     const auto weight = request.weighting.make();
@@ -449,6 +479,68 @@ void Searcher::expand_rm3(const SearchRequest& request, Plan& plan) {
                                               plan.phrases.get());
     if (top.empty()) return;
 
+    std::vector<std::pair<std::string, double>> ranked =
+        request.prf.scheme == "bo1" ? bo1_terms(request, plan, top) : rm3_terms(top);
+    if (ranked.size() > request.prf.terms) ranked.resize(request.prf.terms);
+    double mass = 0;
+    for (const auto& [stem, p] : ranked) mass += p;
+    if (mass <= 0) return;
+
+    // (1 - weight) * original (terms weighted equally) + weight * the expansion terms, each by
+    // its share of the expansion's weight (RM3's interpolation; Bo1's terms are mixed in the
+    // same way, so the two differ only in which terms they pick and how they weigh them).
+    std::size_t original_terms = 0;
+    for (const auto& [term, f] : plan.factors) original_terms += f > 0 ? 1 : 0;
+    const double keep = (1.0 - request.prf.weight) / static_cast<double>(std::max<std::size_t>(1, original_terms));
+    for (auto& [term, f] : plan.factors) f *= keep;
+    std::vector<Xapian::Query> expansion;
+    for (const auto& [stem, p] : ranked) {
+        const double w = request.prf.weight * p / mass;
+        expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, default_field_term(stem, analyzer_.settings()), w);
+        plan.factors[stem] += w;
+        if (!analyzer_.settings().title_in_default) plan.factors[std::string(s::kTitlePrefix) + stem] += w;
+        plan.expansion.push_back(stem);
+    }
+    const Xapian::Query original(Xapian::Query::OP_SCALE_WEIGHT, plan.query, keep);
+    const Xapian::Query added(Xapian::Query::OP_OR, expansion.begin(), expansion.end());
+    // With filters in the query (fields, ranges), expansion re-ranks the filtered matches
+    // rather than bringing in documents the filters exclude.
+    bool filtered = false;
+    for (auto it = plan.query.get_unique_terms_begin(); it != plan.query.get_unique_terms_end(); ++it) {
+        filtered = filtered || !is_text_term(*it);
+    }
+    filtered = filtered || plan.query.get_description().find("VALUE_") != std::string::npos;
+    plan.query = Xapian::Query(filtered ? Xapian::Query::OP_AND_MAYBE : Xapian::Query::OP_OR, original, added);
+}
+
+std::vector<std::pair<std::string, double>> Searcher::bo1_terms(const SearchRequest& request, const Plan& plan,
+                                                                const Xapian::MSet& top) {
+    // Bo1 (Amati, "Probabilistic Models for Information Retrieval based on Divergence from
+    // Randomness", PhD thesis, Glasgow 2003, eq. 8.9; Terrier's default expansion), computed
+    // by Xapian's ESet: w(t) = tf_x log2((1 + P_n) / P_n) + log2(1 + P_n), with tf_x the
+    // term's frequency in the feedback documents and P_n its collection frequency over the
+    // number of documents. The query's own terms are not offered again.
+    Xapian::RSet rset;
+    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(plan.query);
+    enquire.set_expansion_scheme("bo1");
+    struct DefaultFieldWords : Xapian::ExpandDecider {
+        const Analyzer* analyzer = nullptr;
+        bool operator()(const std::string& term) const override {
+            return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z') && useful_expansion(term, *analyzer);
+        }
+    } decider;
+    decider.analyzer = &analyzer_;
+    // Exact term frequencies, so the expansion does not depend on how the reviews are sharded.
+    const Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(request.prf.terms), rset,
+                                               Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
+    std::vector<std::pair<std::string, double>> ranked;
+    for (auto it = eset.begin(); it != eset.end(); ++it) ranked.emplace_back(*it, it.get_weight());
+    return ranked;
+}
+
+std::vector<std::pair<std::string, double>> Searcher::rm3_terms(const Xapian::MSet& top) {
     // P(d|Q): the feedback documents' scores, normalised. P(w|d): tf / |d| over body and title.
     double score_sum = 0;
     for (auto it = top.begin(); it != top.end(); ++it) score_sum += std::max(0.0, it.get_weight());
@@ -463,7 +555,8 @@ void Searcher::expand_rm3(const SearchRequest& request, Plan& plan) {
             std::string stem;
             if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) {
                 stem = term;
-            } else if (term.size() > 1 && term[0] == s::kTitlePrefix[0] && !(term[1] >= 'A' && term[1] <= 'Z')) {
+            } else if (!analyzer_.settings().title_in_default && term.size() > 1 &&
+                       term[0] == s::kTitlePrefix[0] && !(term[1] >= 'A' && term[1] <= 'Z')) {
                 stem = term.substr(1);
             } else {
                 continue;
@@ -480,34 +573,7 @@ void Searcher::expand_rm3(const SearchRequest& request, Plan& plan) {
     std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
-    if (ranked.size() > request.prf.terms) ranked.resize(request.prf.terms);
-    double mass = 0;
-    for (const auto& [stem, p] : ranked) mass += p;
-    if (mass <= 0) return;
-
-    // RM3: (1 - weight) * original (terms weighted equally) + weight * relevance model.
-    std::size_t original_terms = 0;
-    for (const auto& [term, f] : plan.factors) original_terms += f > 0 ? 1 : 0;
-    const double keep = (1.0 - request.prf.weight) / static_cast<double>(std::max<std::size_t>(1, original_terms));
-    for (auto& [term, f] : plan.factors) f *= keep;
-    std::vector<Xapian::Query> expansion;
-    for (const auto& [stem, p] : ranked) {
-        const double w = request.prf.weight * p / mass;
-        expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, default_field_term(stem), w);
-        plan.factors[stem] += w;
-        plan.factors[std::string(s::kTitlePrefix) + stem] += w;
-        plan.expansion.push_back(stem);
-    }
-    const Xapian::Query original(Xapian::Query::OP_SCALE_WEIGHT, plan.query, keep);
-    const Xapian::Query added(Xapian::Query::OP_OR, expansion.begin(), expansion.end());
-    // With filters in the query (fields, ranges), expansion re-ranks the filtered matches
-    // rather than bringing in documents the filters exclude.
-    bool filtered = false;
-    for (auto it = plan.query.get_unique_terms_begin(); it != plan.query.get_unique_terms_end(); ++it) {
-        filtered = filtered || !is_text_term(*it);
-    }
-    filtered = filtered || plan.query.get_description().find("VALUE_") != std::string::npos;
-    plan.query = Xapian::Query(filtered ? Xapian::Query::OP_AND_MAYBE : Xapian::Query::OP_OR, original, added);
+    return ranked;
 }
 
 void Searcher::more_like_this(const SearchRequest& request, Plan& plan) {
@@ -531,7 +597,7 @@ void Searcher::more_like_this(const SearchRequest& request, Plan& plan) {
                                                rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
     std::vector<Xapian::Query> terms;
     for (auto it = eset.begin(); it != eset.end(); ++it) {
-        terms.push_back(default_field_term(*it));
+        terms.push_back(default_field_term(*it, analyzer_.settings()));
         plan.factors[*it] = 1.0;
         plan.factors[std::string(s::kTitlePrefix) + *it] = 1.0;
         plan.expansion.push_back(*it);

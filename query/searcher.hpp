@@ -26,19 +26,30 @@ enum class SortOrder { Relevance, Date, Rating };
 /// Parses "relevance", "date", "rating". Throws UsageError otherwise.
 [[nodiscard]] SortOrder parse_sort(std::string_view name);
 
-/// Pseudo-relevance feedback by RM3 (Lavrenko & Croft, "Relevance-Based Language Models",
-/// SIGIR 2001; the RM3 interpolation of Abdul-Jaleel et al., TREC 2004): the top `docs`
-/// results give a relevance model P(w|R) = sum_d P(w|d) P(d|Q); its `terms` most likely words
-/// (not stop words) are added to the query, the original weighted 1 - `weight` and the
-/// expansion `weight`.
+/// Pseudo-relevance feedback: the top `docs` results suggest `terms` words (not stop words)
+/// that are added to the query, the original weighted 1 - `weight` and the expansion
+/// `weight`, each added word by its share of the expansion's weight.
+///   - `rm3`: a relevance model P(w|R) = sum_d P(w|d) P(d|Q) (Lavrenko & Croft,
+///     "Relevance-Based Language Models", SIGIR 2001; the RM3 interpolation of Abdul-Jaleel
+///     et al., TREC 2004);
+///   - `bo1`: Amati's Bo1 divergence-from-randomness weights, computed by Xapian's ESet with
+///     the "bo1" expansion scheme (the query's own words are not offered again).
 struct PrfParams {
-    std::size_t docs = 0;  ///< 0: off
+    std::string scheme = "rm3";  ///< "rm3" or "bo1"
+    std::size_t docs = 0;        ///< 0: off
     std::size_t terms = 10;
     double weight = 0.5;
 
-    /// Parses `DOCS:TERMS[:WEIGHT]`. Throws UsageError.
+    /// Parses `off`, `[rm3:|bo1:]DOCS:TERMS[:WEIGHT]` (no scheme: rm3). Throws UsageError.
     [[nodiscard]] static PrfParams parse(std::string_view spec);
+    /// `off`, or `SCHEME:DOCS:TERMS:WEIGHT` with every part: the form parse() reads back.
+    [[nodiscard]] std::string describe() const;
 };
+
+/// What batch mode (`--queries`) expands with when `--prf` is not given, chosen by
+/// leave-one-collection-out cross-validation on Cranfield, CACM and NPL (docs/EVALUATION.md).
+/// Interactive searches do not expand unless asked.
+[[nodiscard]] PrfParams batch_default_prf();
 
 /// Field boosts applied at query time: each text field's matches are scaled by its weight.
 /// Parses `title=2,body=1,...`. Throws UsageError for an unknown field or a negative weight.
@@ -213,7 +224,12 @@ private:
     [[nodiscard]] Xapian::Query weighted_parse(const SearchRequest& request, const std::string& text,
                                                std::map<std::string, double>& factors,
                                                bool& one_leaf, std::vector<PhraseChoice>* deferred);
-    void expand_rm3(const SearchRequest& request, Plan& plan);
+    /// Adds pseudo-relevance feedback (request.prf) to the plan.
+    void expand(const SearchRequest& request, Plan& plan);
+    /// The expansion words of RM3 and of Bo1 with their weights, most weighty first.
+    [[nodiscard]] std::vector<std::pair<std::string, double>> rm3_terms(const Xapian::MSet& top);
+    [[nodiscard]] std::vector<std::pair<std::string, double>> bo1_terms(const SearchRequest& request,
+                                                                        const Plan& plan, const Xapian::MSet& top);
     void more_like_this(const SearchRequest& request, Plan& plan);
     void configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
                            Xapian::MultiValueKeyMaker& keys) const;

@@ -155,7 +155,9 @@ void print_stats_text(std::ostream& out, const json& j) {
         << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
         << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL, positions "
         << j["analyzer"]["positions"].get<std::string>() << ", date and rating ranges by "
-        << (j["analyzer"].value("range_terms", false) ? "terms" : "values") << "\n"
+        << (j["analyzer"].value("range_terms", false) ? "terms" : "values") << ", stem overrides "
+        << j["analyzer"].value("stem_overrides", std::string("none")) << " ("
+        << j["analyzer"].value("stem_override_words", 0) << " words)\n"
         << "average document length: " << format_number(j["average_length"].get<double>(), 1) << " terms\n"
         << "documents with: date " << j["with_value"]["date"] << ", rating " << j["with_value"]["rating"]
         << ", reviewer " << j["with_value"]["reviewer"] << ", category " << j["with_value"]["category"]
@@ -257,7 +259,9 @@ json analyzer_json(const AnalyzerSettings& analyzer) {
             {"stopwords", analyzer.stopwords_name.empty() ? "none" : analyzer.stopwords_name},
             {"stemming", "STEM_ALL"},
             {"positions", analyzer.positions_name()},
-            {"range_terms", analyzer.range_terms}};
+            {"range_terms", analyzer.range_terms},
+            {"stem_overrides", analyzer.stem_overrides.empty() ? "none" : analyzer.stem_overrides_name},
+            {"stem_override_words", analyzer.stem_overrides.size()}};
 }
 
 }  // namespace

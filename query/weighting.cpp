@@ -10,20 +10,37 @@ namespace revsearch::query {
 
 namespace {
 
-struct SchemeInfo {
+struct Param {
     std::string_view name;
-    std::initializer_list<std::string_view> params;
+    double fallback;  ///< the value make() uses when the parameter is not given
 };
 
+struct SchemeInfo {
+    std::string_view name;
+    std::initializer_list<Param> params;
+};
+
+// The defaults of bm25 are revsearch's (docs/EVALUATION.md), the others Xapian's; lm's
+// lambda and mu of -1 let Xapian choose per smoothing.
 const SchemeInfo kSchemes[] = {
-    {"bm25", {"k1", "k2", "k3", "b", "min_normlen"}},
-    {"bm25+", {"k1", "k2", "k3", "b", "min_normlen", "delta"}},
-    {"lm", {"lambda", "mu", "log", "delta"}},
-    {"pl2", {"c"}},
+    {"bm25", {{"k1", 1}, {"k2", 0}, {"k3", 1}, {"b", 0.5}, {"min_normlen", 0}}},
+    {"bm25+", {{"k1", 1}, {"k2", 0}, {"k3", 1}, {"b", 0.5}, {"min_normlen", 0}, {"delta", 1}}},
+    {"lm", {{"lambda", -1}, {"mu", -1}, {"log", 1000}, {"delta", 0.05}}},
+    {"pl2", {{"c", 1}}},
     {"dph", {}},
     {"tfidf", {}},
-    {"bm25std", {"k1", "b"}},
+    {"bm25std", {{"k1", 1.2}, {"b", 0.75}}},
 };
+
+double fallback_of(std::string_view scheme, std::string_view name) {
+    for (const auto& s : kSchemes) {
+        if (s.name != scheme) continue;
+        for (const Param& p : s.params) {
+            if (p.name == name) return p.fallback;
+        }
+    }
+    return 0;
+}
 
 const SchemeInfo* find_scheme(std::string_view name) {
     for (const auto& s : kSchemes) {
@@ -54,7 +71,7 @@ WeightingSpec WeightingSpec::parse(std::string_view spec) {
             continue;
         }
         bool known = false;
-        for (auto p : info->params) known = known || p == key;
+        for (const Param& p : info->params) known = known || p.name == key;
         char* end = nullptr;
         const double v = std::strtod(value.c_str(), &end);
         if (!known || value.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
@@ -80,6 +97,17 @@ double WeightingSpec::param(const std::string& name, double fallback) const {
     return it == params.end() ? fallback : it->second;
 }
 
+std::string WeightingSpec::describe_all() const {
+    WeightingSpec all = *this;
+    const SchemeInfo* info = find_scheme(scheme);
+    if (info != nullptr) {
+        for (const Param& p : info->params) all.params.emplace(std::string(p.name), p.fallback);
+    }
+    if (scheme == "lm" && all.text_param.empty()) all.text_param = "two-stage";
+    if (scheme == "tfidf" && all.text_param.empty()) all.text_param = "ntn";
+    return all.describe();
+}
+
 std::string WeightingSpec::describe() const {
     std::string out = scheme;
     char sep = ':';
@@ -98,8 +126,9 @@ std::string WeightingSpec::describe() const {
 
 std::unique_ptr<Xapian::Weight> WeightingSpec::make() const {
     if (scheme == "bm25") {
-        return std::make_unique<Xapian::BM25Weight>(param("k1", 1), param("k2", 0), param("k3", 1),
-                                                    param("b", 0.5), param("min_normlen", 0));
+        return std::make_unique<Xapian::BM25Weight>(param("k1", fallback_of("bm25", "k1")), param("k2", 0),
+                                                    param("k3", 1), param("b", fallback_of("bm25", "b")),
+                                                    param("min_normlen", fallback_of("bm25", "min_normlen")));
     }
     if (scheme == "bm25+") {
         return std::make_unique<Xapian::BM25PlusWeight>(param("k1", 1), param("k2", 0),

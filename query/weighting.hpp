@@ -32,8 +32,11 @@ struct WeightingSpec {
     /// Parses the command-line form. Throws UsageError for an unknown scheme or parameter.
     [[nodiscard]] static WeightingSpec parse(std::string_view spec);
 
-    /// The command-line form, with every parameter, for run manifests.
+    /// The command-line form, with the parameters that were given.
     [[nodiscard]] std::string describe() const;
+    /// The command-line form with every parameter the weighting uses, defaults included,
+    /// for run manifests: `bm25` reads `bm25:b=0.5,k1=1,k2=0,k3=1,min_normlen=0`.
+    [[nodiscard]] std::string describe_all() const;
 
     /// A new weighting object. Thread-safe (creates a fresh object each call).
     [[nodiscard]] std::unique_ptr<Xapian::Weight> make() const;

@@ -182,7 +182,7 @@ TEST_CASE("the option --manifest starts a run with # lines naming the weighting 
 
     SECTION("the header names the weighting with its parameters and the analyzer") {
         REQUIRE_FALSE(header.empty());
-        CHECK_THAT(joined, Catch::Contains("# weighting: bm25:b=0.75,k1=1.2"));
+        CHECK_THAT(joined, Catch::Contains("# weighting: bm25:b=0.75,k1=1.2,k2=0,k3=1,min_normlen=0"));
         CHECK_THAT(joined, Catch::Contains("# analyzer: language=english"));
         CHECK_THAT(joined, Catch::Contains("reviews.jsonl"));
     }
