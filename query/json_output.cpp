@@ -13,6 +13,9 @@ json hit_json(const Hit& hit, Highlight highlight) {
     j["rating"] = r.rating ? json(*r.rating) : json(nullptr);
     j["rating_scale"] = r.rating_scale ? json(*r.rating_scale) : json(nullptr);
     j["topics"] = r.topics;
+    json strengths = json::object();
+    for (const auto& [topic, strength] : hit.topic_strengths) strengths[topic] = strength;
+    j["topic_strength"] = strengths;
     j["category"] = r.category;
     j["product"] = r.product;
     j["url"] = r.url;
@@ -45,6 +48,7 @@ json review_json(const Review& review, Highlight highlight, const Highlighter* h
     j.erase("rank");
     j.erase("score");
     j.erase("snippet");
+    j.erase("topic_strength");  // a hit's: the review alone does not carry it
     j["body"] = highlighter ? render(highlighter->mark_all(review.body), highlight) : review.body;
     j["source"] = review.source;
     json extra = json::object();

@@ -12,7 +12,9 @@
 namespace revsearch::query {
 
 /// One ranked hit: rank, score, id, title, reviewer, date, rating, rating_scale, topics,
-/// category, product, url and snippet, plus `explain` when the hit carries an explanation.
+/// topic_strength (an object: topic -> mentions per 1,000 words, for the topics the index holds
+/// strengths of), category, product, url and snippet, plus `explain` when the hit carries an
+/// explanation.
 /// The snippet is rendered in `highlight`; with Highlight::Html its text is HTML-escaped and
 /// the marks are `<b>` elements. Every other string is plain text, as stored.
 [[nodiscard]] nlohmann::ordered_json hit_json(const Hit& hit, Highlight highlight);

@@ -1,16 +1,20 @@
 #include "query/query_builder.hpp"
 
+#include <xapian.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <utility>
-#include <xapian.h>
 
 #include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/range_terms.hpp"
 #include "common/schema.hpp"
+#include "common/text.hpp"
 #include "query/phrase_source.hpp"
 
 namespace revsearch::query {
@@ -29,6 +33,57 @@ public:
 
 private:
     std::string prefix_;
+};
+
+/// `topic:NAME`, reviews tagged NAME, and `topic:NAME>=N`, reviews tagged NAME whose text
+/// mentions it at least N times per 1,000 words (the strength the indexer stored, one value slot
+/// per topic: common/topic_slots.hpp). A multi-word name is quoted with its bound inside the
+/// quotes, `topic:"compassion fatigue>=2"`; the builder moves a bound written after the
+/// closing quote there.
+class TopicFieldProcessor : public Xapian::FieldProcessor {
+  public:
+    TopicFieldProcessor(const TopicSlots* slots, std::shared_ptr<std::string> error)
+        : slots_(slots), error_(std::move(error)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        const std::size_t op = value.rfind(">=");
+        if (op == std::string::npos) return Xapian::Query(s::boolean_term(s::kTopicPrefix, value));
+        const std::string name = text::trim(value.substr(0, op));
+        const std::string bound = text::trim(value.substr(op + 2));
+        const auto strength = parse_strength(bound);
+        if (!strength) {
+            *error_ = "not a topic strength: '" + bound +
+                      "' (mentions per 1,000 words, e.g. topic:" +
+                      (name.find(' ') == std::string::npos ? name : "\"" + name + "\"") + ">=2)";
+            return Xapian::Query::MatchNothing;
+        }
+        const auto slot = slots_->slot(name);
+        if (!slot) {
+            *error_ =
+                "this index holds no strengths for topic '" + name + "' (" + known_topics() + ")";
+            return Xapian::Query::MatchNothing;
+        }
+        return Xapian::Query(
+            Xapian::Query::OP_AND, Xapian::Query(s::boolean_term(s::kTopicPrefix, name)),
+            Xapian::Query(Xapian::Query::OP_VALUE_GE, *slot, s::strength_value(*strength)));
+    }
+
+  private:
+    static std::optional<double> parse_strength(const std::string& text) {
+        if (text.empty()) return std::nullopt;
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (*end != '\0' || !std::isfinite(v) || v < 0) return std::nullopt;
+        return v;
+    }
+    [[nodiscard]] std::string known_topics() const {
+        if (slots_->empty()) return "it was built without them: re-index to add them";
+        std::string names;
+        for (const auto& [name, slot] : slots_->slots) names += (names.empty() ? "" : ", ") + name;
+        return "topics with strengths: " + names;
+    }
+
+    const TopicSlots* slots_;
+    std::shared_ptr<std::string> error_;
 };
 
 class IdFieldProcessor : public Xapian::FieldProcessor {
@@ -214,8 +269,23 @@ std::string strip_phrase_stopwords(std::string_view text, const Analyzer& analyz
             word.clear();
             std::size_t end = i + 1;
             if (end < text.size() && text[end] == '"') {
-                end = text.find('"', end + 1);
-                end = end == std::string_view::npos ? text.size() : end + 1;
+                const std::size_t close = text.find('"', end + 1);
+                end = close == std::string_view::npos ? text.size() : close + 1;
+                // topic:"compassion fatigue">=2: the bound belongs inside the quotes, where the
+                // QueryParser hands it to the field's processor with the name.
+                if (close != std::string_view::npos && text.substr(end, 2) == ">=") {
+                    std::size_t bound = end + 2;
+                    while (bound < text.size() &&
+                           (std::isdigit(static_cast<unsigned char>(text[bound])) ||
+                            text[bound] == '.'))
+                        ++bound;
+                    out.append(text.substr(i + 1, close - i - 1));
+                    out.append(text.substr(end, bound - end));
+                    out += '"';
+                    i = bound - 1;
+                    in_compound = false;
+                    continue;
+                }
             } else {
                 while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != ')') ++end;
             }
@@ -255,9 +325,11 @@ std::string plain_words(std::string_view text) {
 }  // namespace
 
 QueryBuilder::QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db)
-    : analyzer_(analyzer), db_(db) {
+    : analyzer_(analyzer), db_(db), topic_slots_(TopicSlots::from_database(db)) {
     configure(parser_, "");
 }
+
+void QueryBuilder::set_topic_slots(TopicSlots slots) { topic_slots_ = std::move(slots); }
 
 void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_field) const {
     parser.set_database(db_);
@@ -273,6 +345,7 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
             if (field.in_default) parser.add_prefix("", prefix);
             continue;
         }
+        if (field.prefix == s::kTopicPrefix) continue;  // below: it shares the filters' errors
         Xapian::FieldProcessor* proc = field.prefix == s::kIdPrefix
                                            ? static_cast<Xapian::FieldProcessor*>(new IdFieldProcessor)
                                            : new BooleanFieldProcessor(std::string(field.prefix));
@@ -281,6 +354,7 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
     const RangeQueries ranges(&db_, analyzer_.settings().range_terms);
     auto error = std::make_shared<std::string>();
     filter_errors_[&parser] = error;
+    parser.add_boolean_prefix("topic", (new TopicFieldProcessor(&topic_slots_, error))->release());
     parser.add_boolean_prefix("date", (new DateFilterProcessor(ranges, error))->release());
     parser.add_boolean_prefix("rating", (new RatingFilterProcessor(ranges, error))->release());
 }
