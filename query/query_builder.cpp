@@ -269,23 +269,8 @@ std::string strip_phrase_stopwords(std::string_view text, const Analyzer& analyz
             word.clear();
             std::size_t end = i + 1;
             if (end < text.size() && text[end] == '"') {
-                const std::size_t close = text.find('"', end + 1);
-                end = close == std::string_view::npos ? text.size() : close + 1;
-                // topic:"compassion fatigue">=2: the bound belongs inside the quotes, where the
-                // QueryParser hands it to the field's processor with the name.
-                if (close != std::string_view::npos && text.substr(end, 2) == ">=") {
-                    std::size_t bound = end + 2;
-                    while (bound < text.size() &&
-                           (std::isdigit(static_cast<unsigned char>(text[bound])) ||
-                            text[bound] == '.'))
-                        ++bound;
-                    out.append(text.substr(i + 1, close - i - 1));
-                    out.append(text.substr(end, bound - end));
-                    out += '"';
-                    i = bound - 1;
-                    in_compound = false;
-                    continue;
-                }
+                end = text.find('"', end + 1);
+                end = end == std::string_view::npos ? text.size() : end + 1;
             } else {
                 while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != ')') ++end;
             }
@@ -307,6 +292,39 @@ std::string strip_phrase_stopwords(std::string_view text, const Analyzer& analyz
     }
     flush('\0');
     if (!out.empty() && out.back() == '-') out.pop_back();
+    return out;
+}
+
+/// `topic:"compassion fatigue">=2` as `topic:"compassion fatigue>=2"`: the QueryParser hands a
+/// quoted filter's value to the field processor without what follows the closing quote, so the
+/// bound moves inside.
+std::string move_topic_bounds(std::string_view text) {
+    std::string out;
+    constexpr std::string_view kField = "topic:\"";
+    std::size_t at = 0;
+    while (true) {
+        const std::size_t field = text.find(kField, at);
+        const bool starts_word =
+            field != std::string_view::npos &&
+            (field == 0 || !std::isalnum(static_cast<unsigned char>(text[field - 1])));
+        const std::size_t close =
+            field == std::string_view::npos ? field : text.find('"', field + kField.size());
+        if (close == std::string_view::npos) break;
+        if (!starts_word || text.substr(close + 1, 2) != ">=") {
+            out.append(text.substr(at, close + 1 - at));
+            at = close + 1;
+            continue;
+        }
+        std::size_t bound = close + 3;
+        while (bound < text.size() &&
+               (std::isdigit(static_cast<unsigned char>(text[bound])) || text[bound] == '.'))
+            ++bound;
+        out.append(text.substr(at, close - at));
+        out.append(text.substr(close + 1, bound - close - 1));
+        out += '"';
+        at = bound;
+    }
+    out.append(text.substr(at));
     return out;
 }
 
@@ -374,9 +392,11 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     std::string* filter_error = found == filter_errors_.end() ? nullptr : found->second.get();
     if (filter_error != nullptr) filter_error->clear();
     try {
-        Xapian::Query q = mode == ParseMode::Plain
-                              ? parser.parse_query(plain_words(text), extra_flags)
-                              : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
+        Xapian::Query q =
+            mode == ParseMode::Plain
+                ? parser.parse_query(plain_words(text), extra_flags)
+                : parser.parse_query(strip_phrase_stopwords(move_topic_bounds(text), analyzer_),
+                                     flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
