@@ -630,7 +630,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
                           {"strong", lexicon.rule.strong},
                           {"weak", lexicon.rule.weak},
                           {"weak_repeat", lexicon.rule.weak_repeat},
-                          {"product", lexicon.rule.product}}
+                          {"product", lexicon.rule.product},
+                          {"near_words", lexicon.rule.near_words}}
                          .dump();
         settings.metadata[std::string(schema::kMetaTopics)] = slots.to_json();
     }

@@ -10,7 +10,8 @@
 namespace revsearch::query {
 
 /// What an index holds, as one JSON object: documents, analyzer, schema, average_length,
-/// with_value, distinct_terms, topics and categories (`[name, count]` pairs), manifest,
+/// with_value, distinct_terms, topics and categories (`[name, count]` pairs), topic_strengths
+/// (the lexicon, evidence rule and value slot of each topic, or null), manifest,
 /// rejects_by_reason and last_run. The manifest names the input files as the indexer was given
 /// them. Throws Xapian::Error on a bad index.
 [[nodiscard]] nlohmann::ordered_json stats_json(const Xapian::Database& db);
