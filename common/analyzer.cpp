@@ -338,7 +338,8 @@ bool Analyzer::is_stopword(std::string_view word) const {
     return stopper_ && (*stopper_)(std::string(word));
 }
 
-void Analyzer::tokenize(std::string_view text, std::vector<Token>& out, bool stem) const {
+void Analyzer::tokenize(std::string_view text, std::vector<Token>& out, bool stem,
+                        StopWords stop_words) const {
     // The words are TermGenerator's (Xapian 1.4, without CJK n-grams): a run of word
     // characters, joined across one character between two letters (an apostrophe, '&', a
     // middle dot) or two digits ('.', ',', ';' and a few others); initials such as "U.S.A."
@@ -472,8 +473,9 @@ void Analyzer::tokenize(std::string_view text, std::vector<Token>& out, bool ste
             }
         }
         if (word.size() > kMaxWordBytes) continue;
-        if (stopper_ && (*stopper_)(word)) continue;
-        out.push_back(Token{begin, end, stem ? stemmer_(word) : word});
+        const bool stop = stopper_ && (*stopper_)(word);
+        if (stop && stop_words == StopWords::Drop) continue;
+        out.push_back(Token{begin, end, stem ? stemmer_(word) : word, stop});
     }
 }
 

@@ -93,6 +93,13 @@ struct Token {
     std::size_t begin = 0;
     std::size_t end = 0;
     std::string term;
+    bool stop = false;  ///< a stop word, kept because the caller asked for StopWords::Mark
+};
+
+/// What Analyzer::tokenize() does with stop words.
+enum class StopWords {
+    Drop,  ///< leave them out, as the index does
+    Mark,  ///< keep them, with Token::stop set: phrase matching that needs every word (topics)
 };
 
 /// Turns text into terms. Not thread-safe (it owns a stemmer): give each thread its own.
@@ -114,9 +121,11 @@ public:
     [[nodiscard]] std::string term(std::string_view word) const;
 
     /// Splits text into words the way Xapian's TermGenerator does (runs of word characters,
-    /// joined across an apostrophe between letters), lower-cases each, drops stop words, and
-    /// stems each unless `stem` is false. Appends to `out`.
-    void tokenize(std::string_view text, std::vector<Token>& out, bool stem = true) const;
+    /// joined across an apostrophe between letters), lower-cases each, drops stop words (or
+    /// marks them, with StopWords::Mark), and stems each unless `stem` is false. Appends to
+    /// `out`.
+    void tokenize(std::string_view text, std::vector<Token>& out, bool stem = true,
+                  StopWords stop_words = StopWords::Drop) const;
 
     /// True when `term` (already analysed) is a stop word.
     [[nodiscard]] bool is_stopword(std::string_view word) const;

@@ -72,4 +72,8 @@ std::string rating_value(double rating) { return Xapian::sortable_serialise(rati
 
 double rating_from_value(const std::string& value) { return Xapian::sortable_unserialise(value); }
 
+std::string strength_value(double strength) { return Xapian::sortable_serialise(strength); }
+
+double strength_from_value(const std::string& value) { return Xapian::sortable_unserialise(value); }
+
 }  // namespace revsearch::schema

@@ -98,6 +98,11 @@ enum Slot : Xapian::valueno {
     kRatingGivenSlot = 9,
 };
 
+/// Topic strengths (mentions per 1,000 words, corpus/topic_tagger.hpp) take one slot per topic
+/// of the index's lexicon, from this one on, as the metadata kMetaTopics assigns them
+/// (common/topic_slots.hpp). A review holds a strength for each lexicon topic it is tagged with.
+inline constexpr Xapian::valueno kFirstTopicSlot = 16;
+
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchema = "revsearch:schema";
 inline constexpr std::string_view kMetaAnalyzer = "revsearch:analyzer";
@@ -110,6 +115,9 @@ inline constexpr std::string_view kMetaRun = "revsearch:run";
 /// The zstd dictionary stored records are compressed with (common/record_codec.hpp); absent
 /// when records are plain JSON.
 inline constexpr std::string_view kMetaDictionary = "revsearch:dictionary";
+/// The topics whose strengths the index holds, their value slots, and the lexicon and evidence
+/// rule that tagged them (common/topic_slots.hpp). Absent in indexes without strengths.
+inline constexpr std::string_view kMetaTopics = "revsearch:topics";
 
 /// Normalises a boolean field's value: Unicode lower case, whitespace collapsed and trimmed.
 /// Used on both sides, so `topic:"Compassion Fatigue"` finds "compassion fatigue".
@@ -148,5 +156,11 @@ inline constexpr double kRatingScale = 5.0;
 
 /// Inverse of rating_value().
 [[nodiscard]] double rating_from_value(const std::string& value);
+
+/// The sortable value for a topic's strength.
+[[nodiscard]] std::string strength_value(double strength);
+
+/// Inverse of strength_value().
+[[nodiscard]] double strength_from_value(const std::string& value);
 
 }  // namespace revsearch::schema

@@ -42,11 +42,11 @@ void DocumentBuilder::split(const Review& r, ReviewWords& out) const {
     out.text.clear();
     out.reviewer.clear();
     out.product.clear();
-    analyzer_.tokenize(r.title, out.text, false);
+    analyzer_.tokenize(r.title, out.text, false, StopWords::Mark);
     out.title_end = out.text.size();
-    analyzer_.tokenize(r.body, out.text, false);
+    analyzer_.tokenize(r.body, out.text, false, StopWords::Mark);
     if (!r.reviewer.empty()) analyzer_.tokenize(r.reviewer, out.reviewer, false);
-    if (!r.product.empty()) analyzer_.tokenize(r.product, out.product, false);
+    if (!r.product.empty()) analyzer_.tokenize(r.product, out.product, false, StopWords::Mark);
 }
 
 Xapian::Document DocumentBuilder::build(const Review& r) {
@@ -137,6 +137,7 @@ void DocumentBuilder::clear_cache() {
 void DocumentBuilder::add_text(std::uint32_t field, const Token* begin, const Token* end, bool positions) {
     const bool counting = positions && count_spelling_ && field <= 1;  // the body and the title
     for (const Token* t = begin; t != end; ++t) {
+        if (t->stop) continue;  // kept for the topic tagger; the index leaves stop words out
         const std::uint32_t word = word_id(t->term);
         if (counting) count(word);
         const std::uint32_t stem = words_[word].stem;
@@ -162,7 +163,9 @@ Xapian::Document DocumentBuilder::build(const Review& r, const ReviewWords& word
     if (words_.size() >= kMaxCachedWords) clear_cache();
     if (term_generator_only_) {
         if (count_spelling_) {
-            for (const Token& t : words.text) count(word_id(t.term));
+            for (const Token& t : words.text) {
+                if (!t.stop) count(word_id(t.term));
+            }
         }
         return build_with_term_generator(r);
     }

@@ -18,13 +18,15 @@ namespace revsearch::indexer {
 using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
 
 /// The words of a review's free-text fields as the analyzer splits them (lower-cased, not
-/// stemmed, stop words left out): what the topic tagger, the spelling counts and the
-/// document's terms are all made from, so each review's text is split once.
+/// stemmed): what the topic tagger, the spelling counts and the document's terms are all made
+/// from, so each review's text is split once. The title, body and product keep their stop
+/// words, marked (Token::stop), because the topic tagger matches its phrases word for word
+/// ("burned out", "kind to yourself"); the document's terms and spelling counts pass them over.
 struct ReviewWords {
     /// The title's words, then the body's (the order the topic tagger reads them in).
     std::vector<Token> text;
     std::size_t title_end = 0;  ///< text[0, title_end) is the title
-    std::vector<Token> reviewer;
+    std::vector<Token> reviewer;  ///< stop words left out
     std::vector<Token> product;
 };
 

@@ -25,6 +25,7 @@
 #include "common/schema.hpp"
 #include "common/version.hpp"
 #include "corpus/inputs.hpp"
+#include "common/topic_slots.hpp"
 #include "corpus/topic_tagger.hpp"
 #include "common/shards.hpp"
 #include "common/text.hpp"
@@ -651,6 +652,23 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     settings.keep_spelling = plan.parts_mode();
     settings.analyzer = analyzer;
     settings.lexicon = options_.tag_topics ? &lexicon : nullptr;
+    if (options_.tag_topics) {
+        // Each topic keeps the strength slot the index gave it; new topics come after.
+        TopicSlots slots = TopicSlots::from_json(plan.metadata_any(schema::kMetaTopics));
+        for (const corpus::TopicLexicon::Topic& topic : lexicon.topics) {
+            settings.topic_slots.push_back(slots.assign(topic.name));
+        }
+        slots.lexicon = lexicon.origin;
+        slots.rule = json{{"minimum", lexicon.rule.minimum},
+                          {"words_per_point", lexicon.rule.words_per_point},
+                          {"strong", lexicon.rule.strong},
+                          {"weak", lexicon.rule.weak},
+                          {"weak_repeat", lexicon.rule.weak_repeat},
+                          {"product", lexicon.rule.product},
+                          {"near_words", lexicon.rule.near_words}}
+                         .dump();
+        settings.metadata[std::string(schema::kMetaTopics)] = slots.to_json();
+    }
     settings.spelling = options_.spelling;
     settings.batch_records = options_.batch_records != 0 ? options_.batch_records
                              : plan.parts_mode()         ? kPartBatchRecords

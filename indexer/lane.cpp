@@ -1,13 +1,14 @@
 #include "indexer/lane.hpp"
 
+#include <pthread.h>
+#include <zstd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
-#include <pthread.h>
 #include <filesystem>
-
-#include <zstd.h>
+#include <span>
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
@@ -383,6 +384,33 @@ void Lane::run() {
     }
 }
 
+std::vector<corpus::TopicEvidence> Lane::tag_topics(Review& review) {
+    if (!tagger_) return {};
+    const std::span<const Token> text(words_.text);
+    std::vector<corpus::TopicEvidence> evidence = tagger_->measure(
+        text.first(words_.title_end), text.subspan(words_.title_end), words_.product);
+    tagger_->tag(review, evidence);
+    return evidence;
+}
+
+void Lane::add_strengths(const Review& review, const std::vector<corpus::TopicEvidence>& evidence,
+                         Xapian::Document& doc) const {
+    if (!tagger_ || review.topics.empty()) return;
+    const std::vector<std::string>& names = tagger_->names();
+    for (std::size_t t = 0; t < names.size() && t < settings_.topic_slots.size(); ++t) {
+        const std::string name = s::normalize_boolean(names[t]);
+        const bool held = std::any_of(
+            review.topics.begin(), review.topics.end(),
+            [&](const std::string& topic) { return s::normalize_boolean(topic) == name; });
+        if (!held) continue;
+        double strength = 0;  // a topic the record gave, which its text does not mention
+        for (const corpus::TopicEvidence& e : evidence) {
+            if (e.topic == t) strength = e.strength;
+        }
+        doc.add_value(settings_.topic_slots[t], s::strength_value(strength));
+    }
+}
+
 void Lane::process(LaneItem& item) {
     switch (item.kind) {
         case LaneItem::Kind::BeginFile:
@@ -405,8 +433,9 @@ void Lane::process(LaneItem& item) {
             // One split of the text serves the topic tagger and the document's terms, and the
             // builder counts the words for spelling as it looks up their stems.
             builder_.split(review, words_);
-            if (tagger_) tagger_->tag(review, words_.text);
+            const std::vector<corpus::TopicEvidence> evidence = tag_topics(review);
             Xapian::Document doc = builder_.build(review, words_);
+            add_strengths(review, evidence, doc);
             doc.add_boolean_term(file_term_);
             ++counts_.reviews;
             const double t1 = thread_cpu_seconds();

@@ -142,6 +142,8 @@ struct LaneSettings {
     AnalyzerSettings analyzer;
     std::string dictionary;  ///< for stored records; "" stores plain JSON
     const corpus::TopicLexicon* lexicon = nullptr;  ///< nullptr: no topic tagging
+    /// The value slot of each lexicon topic's strength, in lexicon order (common/topic_slots.hpp).
+    std::vector<Xapian::valueno> topic_slots;
     bool spelling = true;
     std::uint64_t batch_records = 10000;
     std::uint64_t batch_bytes = 64u << 20;
@@ -213,6 +215,11 @@ private:
     /// Adds the batch's counts (part_spelling_) to spelling_.
     void fold_spelling();
     void commit(bool final);
+    /// Tags the review's topics and returns what its text says about each.
+    std::vector<corpus::TopicEvidence> tag_topics(Review& review);
+    /// Stores the strength of each lexicon topic the review holds (tagged or given by its record).
+    void add_strengths(const Review& review, const std::vector<corpus::TopicEvidence>& evidence,
+                       Xapian::Document& doc) const;
 
     const LaneSettings& settings_;
     LaneStore& store_;

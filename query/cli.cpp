@@ -24,7 +24,8 @@ constexpr const char* kUsage =
     "Search a revsearch index. With no query on a terminal, or with --repl, opens the REPL.\n"
     "Query syntax: words, \"phrases\", AND OR NOT, +required -excluded, wild*, and the fields\n"
     "title: body: reviewer: product: by: topic: category: id: dup: date:2015..2016-06\n"
-    "rating:4..5 (ratings on one 0-5 scale: 8 of 10 is 4)\n";
+    "rating:4..5 (ratings on one 0-5 scale: 8 of 10 is 4)\n"
+    "topic:burnout>=2 (tagged, with 2+ mentions per 1,000 words)\n";
 
 }  // namespace
 
@@ -46,7 +47,8 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     general.add_options()(
         "top,k", po::value(&o.request.k)->default_value(o.request.k), "number of results")(
         "offset", po::value(&o.request.offset)->default_value(0), "skip this many results")(
-        "sort", po::value(&sort)->default_value(sort), "relevance, date or rating")(
+        "sort", po::value(&sort)->default_value(sort),
+        "relevance, date, rating, or topic:NAME (the strongest mentions of a topic first)")(
         "and", po::bool_switch(&o.request.default_and), "require every word (default: any word, ranked)")(
         "distinct", po::bool_switch(&o.request.distinct),
         "collapse duplicates: the copies of one review (same reviewer, date and words) are one "
@@ -64,7 +66,9 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "pseudo-relevance feedback: [rm3:|bo1:]DOCS:TERMS[:WEIGHT], or off (batch mode's default "
         "is in the README)")(
         "like", po::value(&o.request.like_id), "reviews like the review with this id")(
-        "facets", po::value(&facets), "count matches by topic, reviewer, category, year, rating")(
+        "facets", po::value(&facets),
+        "count matches by topic, reviewer, category, year, rating; topic>=N counts only "
+        "reviews with at least N mentions of the topic per 1,000 words")(
         "facet-limit", po::value(&o.request.facet_limit)->default_value(o.request.facet_limit),
         "values shown per facet")(
         "explain", po::bool_switch(&o.request.explain), "show each term's part in each score")(
@@ -130,7 +134,7 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     o.open.timeout_ms = timeout_ms;
     o.open.connect_timeout_ms = timeout_ms;
     for (const auto& w : words) o.request.query += (o.request.query.empty() ? "" : " ") + w;
-    o.request.sort = parse_sort(sort);
+    set_sort(o.request, sort);
     o.request.weighting = WeightingSpec::parse(weighting);
     if (k1 >= 0 || b >= 0) {
         if (o.request.weighting.scheme != "bm25" && o.request.weighting.scheme != "bm25+" &&

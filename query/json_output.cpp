@@ -18,6 +18,9 @@ json hit_json(const Hit& hit, Highlight highlight) {
     const auto normalised = schema::normalised_rating(r.rating, r.rating_scale);
     j["rating_normalised"] = normalised ? json(*normalised) : json(nullptr);
     j["topics"] = r.topics;
+    json strengths = json::object();
+    for (const auto& [topic, strength] : hit.topic_strengths) strengths[topic] = strength;
+    j["topic_strength"] = strengths;
     j["category"] = r.category;
     j["product"] = r.product;
     j["url"] = r.url;
@@ -54,6 +57,7 @@ json review_json(const Review& review, Highlight highlight, const Highlighter* h
     j.erase("snippet");
     const std::string key = content_key(review);
     j["content_key"] = key.empty() ? json(nullptr) : json(key);
+    j.erase("topic_strength");  // a hit's: the review alone does not carry it
     j["body"] = highlighter ? render(highlighter->mark_all(review.body), highlight) : review.body;
     j["source"] = review.source;
     json extra = json::object();

@@ -13,9 +13,11 @@ namespace revsearch::query {
 
 /// One ranked hit: rank, score, id, title, reviewer, date, rating and rating_scale (as given),
 /// rating_normalised (on the 0-5 scale that filters, sorts and facets use; null when the
-/// rating has no usable scale), topics, category, product, url, snippet and content_key (null
-/// when the review has none), plus `copies` (other matching copies the collapse left out)
-/// when duplicates were collapsed, and `explain` when the hit carries an explanation.
+/// rating has no usable scale), topics, topic_strength (an object: topic -> mentions per 1,000
+/// words, for the topics the index holds strengths of), category, product, url, snippet and
+/// content_key (null when the review has none), plus `copies` (other matching copies the
+/// collapse left out) when duplicates were collapsed, and `explain` when the hit carries an
+/// explanation.
 /// The snippet is rendered in `highlight`; with Highlight::Html its text is HTML-escaped and
 /// the marks are `<b>` elements. Every other string is plain text, as stored.
 [[nodiscard]] nlohmann::ordered_json hit_json(const Hit& hit, Highlight highlight);

@@ -68,7 +68,18 @@ void print_text_hit(std::ostream& out, const Hit& hit, const PrintOptions& o) {
     if (r.rating) meta.push_back("rating " + rating_text(r));
     if (!r.category.empty()) meta.push_back(r.category);
     out << "   " << dim(join(meta, " | "), o.color) << '\n';
-    if (!r.topics.empty()) out << "   topics: " << join(r.topics, ", ") << '\n';
+    if (!r.topics.empty()) {
+        // Each topic with its strength (mentions per 1,000 words) where the index holds one.
+        std::vector<std::string> topics;
+        for (const std::string& topic : r.topics) {
+            std::string shown = topic;
+            for (const auto& [name, strength] : hit.topic_strengths) {
+                if (name == topic) shown += " (" + format_number(strength, 1) + ")";
+            }
+            topics.push_back(std::move(shown));
+        }
+        out << "   topics: " << join(topics, ", ") << '\n';
+    }
     if (!hit.snippet.empty()) out << "   " << render(hit.snippet, o.highlight) << '\n';
     if (hit.copies && *hit.copies > 0) {
         std::string copies = "   + ";

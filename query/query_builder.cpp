@@ -1,16 +1,20 @@
 #include "query/query_builder.hpp"
 
+#include <xapian.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <utility>
-#include <xapian.h>
 
 #include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/range_terms.hpp"
 #include "common/schema.hpp"
+#include "common/text.hpp"
 #include "query/phrase_source.hpp"
 
 namespace revsearch::query {
@@ -34,6 +38,57 @@ public:
 
 private:
     std::string prefix_;
+};
+
+/// `topic:NAME`, reviews tagged NAME, and `topic:NAME>=N`, reviews tagged NAME whose text
+/// mentions it at least N times per 1,000 words (the strength the indexer stored, one value slot
+/// per topic: common/topic_slots.hpp). A multi-word name is quoted with its bound inside the
+/// quotes, `topic:"compassion fatigue>=2"`; the builder moves a bound written after the
+/// closing quote there.
+class TopicFieldProcessor : public Xapian::FieldProcessor {
+  public:
+    TopicFieldProcessor(const TopicSlots* slots, std::shared_ptr<std::string> error)
+        : slots_(slots), error_(std::move(error)) {}
+    Xapian::Query operator()(const std::string& value) override {
+        const std::size_t op = value.rfind(">=");
+        if (op == std::string::npos) return Xapian::Query(s::boolean_term(s::kTopicPrefix, value));
+        const std::string name = text::trim(value.substr(0, op));
+        const std::string bound = text::trim(value.substr(op + 2));
+        const auto strength = parse_strength(bound);
+        if (!strength) {
+            *error_ = "not a topic strength: '" + bound +
+                      "' (mentions per 1,000 words, e.g. topic:" +
+                      (name.find(' ') == std::string::npos ? name : "\"" + name + "\"") + ">=2)";
+            return Xapian::Query::MatchNothing;
+        }
+        const auto slot = slots_->slot(name);
+        if (!slot) {
+            *error_ =
+                "this index holds no strengths for topic '" + name + "' (" + known_topics() + ")";
+            return Xapian::Query::MatchNothing;
+        }
+        return Xapian::Query(
+            Xapian::Query::OP_AND, Xapian::Query(s::boolean_term(s::kTopicPrefix, name)),
+            Xapian::Query(Xapian::Query::OP_VALUE_GE, *slot, s::strength_value(*strength)));
+    }
+
+  private:
+    static std::optional<double> parse_strength(const std::string& text) {
+        if (text.empty()) return std::nullopt;
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (*end != '\0' || !std::isfinite(v) || v < 0) return std::nullopt;
+        return v;
+    }
+    [[nodiscard]] std::string known_topics() const {
+        if (slots_->empty()) return "it was built without them: re-index to add them";
+        std::string names;
+        for (const auto& [name, slot] : slots_->slots) names += (names.empty() ? "" : ", ") + name;
+        return "topics with strengths: " + names;
+    }
+
+    const TopicSlots* slots_;
+    std::shared_ptr<std::string> error_;
 };
 
 class IdFieldProcessor : public Xapian::FieldProcessor {
@@ -254,6 +309,39 @@ std::string strip_phrase_stopwords(std::string_view text, const Analyzer& analyz
     return out;
 }
 
+/// `topic:"compassion fatigue">=2` as `topic:"compassion fatigue>=2"`: the QueryParser hands a
+/// quoted filter's value to the field processor without what follows the closing quote, so the
+/// bound moves inside.
+std::string move_topic_bounds(std::string_view text) {
+    std::string out;
+    constexpr std::string_view kField = "topic:\"";
+    std::size_t at = 0;
+    while (true) {
+        const std::size_t field = text.find(kField, at);
+        const bool starts_word =
+            field != std::string_view::npos &&
+            (field == 0 || !std::isalnum(static_cast<unsigned char>(text[field - 1])));
+        const std::size_t close =
+            field == std::string_view::npos ? field : text.find('"', field + kField.size());
+        if (close == std::string_view::npos) break;
+        if (!starts_word || text.substr(close + 1, 2) != ">=") {
+            out.append(text.substr(at, close + 1 - at));
+            at = close + 1;
+            continue;
+        }
+        std::size_t bound = close + 3;
+        while (bound < text.size() &&
+               (std::isdigit(static_cast<unsigned char>(text[bound])) || text[bound] == '.'))
+            ++bound;
+        out.append(text.substr(at, close - at));
+        out.append(text.substr(close + 1, bound - close - 1));
+        out += '"';
+        at = bound;
+    }
+    out.append(text.substr(at));
+    return out;
+}
+
 /// Strips characters that QueryParser would read as syntax, for ParseMode::Plain.
 std::string plain_words(std::string_view text) {
     std::string out;
@@ -269,9 +357,14 @@ std::string plain_words(std::string_view text) {
 }  // namespace
 
 QueryBuilder::QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db)
-    : analyzer_(analyzer), db_(db), ratings_normalised_(s::stored_version(db) >= 2) {
+    : analyzer_(analyzer),
+      db_(db),
+      topic_slots_(TopicSlots::from_database(db)),
+      ratings_normalised_(s::stored_version(db) >= 2) {
     configure(parser_, "");
 }
+
+void QueryBuilder::set_topic_slots(TopicSlots slots) { topic_slots_ = std::move(slots); }
 
 void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_field) const {
     parser.set_database(db_);
@@ -290,6 +383,7 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
             if (field.in_default && !title_inside) parser.add_prefix("", prefix);
             continue;
         }
+        if (field.prefix == s::kTopicPrefix) continue;  // below: it shares the filters' errors
         Xapian::FieldProcessor* proc = field.prefix == s::kIdPrefix
                                            ? static_cast<Xapian::FieldProcessor*>(new IdFieldProcessor)
                                            : new BooleanFieldProcessor(std::string(field.prefix));
@@ -298,6 +392,7 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
     const RangeQueries ranges(&db_, analyzer_.settings().range_terms);
     auto error = std::make_shared<std::string>();
     filter_errors_[&parser] = error;
+    parser.add_boolean_prefix("topic", (new TopicFieldProcessor(&topic_slots_, error))->release());
     parser.add_boolean_prefix("date", (new DateFilterProcessor(ranges, error))->release());
     auto* ratings = new RatingFilterProcessor(ranges, error, ratings_normalised_);
     parser.add_boolean_prefix("rating", ratings->release());
@@ -318,9 +413,11 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
     std::string* filter_error = found == filter_errors_.end() ? nullptr : found->second.get();
     if (filter_error != nullptr) filter_error->clear();
     try {
-        Xapian::Query q = mode == ParseMode::Plain
-                              ? parser.parse_query(plain_words(text), extra_flags)
-                              : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
+        Xapian::Query q =
+            mode == ParseMode::Plain
+                ? parser.parse_query(plain_words(text), extra_flags)
+                : parser.parse_query(strip_phrase_stopwords(move_topic_bounds(text), analyzer_),
+                                     flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;

@@ -1,14 +1,15 @@
 #pragma once
 
+#include <xapian.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <xapian.h>
-
 #include "common/analyzer.hpp"
+#include "common/topic_slots.hpp"
 #include "query/phrase_source.hpp"
 
 namespace revsearch::query {
@@ -65,6 +66,11 @@ public:
     /// so `rating:` filters, rating sorts and rating facets can be answered.
     [[nodiscard]] bool ratings_normalised() const noexcept { return ratings_normalised_; }
 
+    /// The topic strength slots `topic:NAME>=N` reads. The builder starts with what its
+    /// database records; a Searcher over shards sets the slots they agree on.
+    void set_topic_slots(TopicSlots slots);
+    [[nodiscard]] const TopicSlots& topic_slots() const noexcept { return topic_slots_; }
+
 private:
     /// Configures a parser by the schema. With `only_field`, other text fields are disabled.
     void configure(Xapian::QueryParser& parser, std::string_view only_field) const;
@@ -74,6 +80,7 @@ private:
 
     const Analyzer& analyzer_;
     Xapian::Database db_;  // a handle: copies share the database
+    TopicSlots topic_slots_;  // read by the parsers' topic processors, which point at it
     // Where the date and rating filters of each live parser leave their errors (exceptions
     // must not unwind through Xapian's generated parser, so a bad value is reported after).
     mutable std::map<const Xapian::QueryParser*, std::shared_ptr<std::string>> filter_errors_;

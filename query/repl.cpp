@@ -18,11 +18,12 @@ const char* const kReplHelp =
     "  :help              this help\n"
     "  :k N               show N results per page\n"
     "  :format F          text, json or trec\n"
-    "  :sort S            relevance, date or rating\n"
+    "  :sort S            relevance, date, rating or topic:NAME (strongest mentions first)\n"
     "  :distinct on|off   collapse duplicates (copies of one review count once)\n"
     "  :show N            the whole review behind result N\n"
     "  :next / :prev      the next or previous page of results\n"
-    "  :facets [F,...]    counts over the whole match (topic,reviewer,category,year,rating)\n"
+    "  :facets [F,...]    counts over the whole match (topic,reviewer,category,year,rating;\n"
+    "                     topic>=N counts reviews with N+ mentions per 1,000 words only)\n"
     "  :facet F VALUE     narrow the search to a facet value, e.g. :facet topic burnout\n"
     "  :unfacet           drop the facet filters\n"
     "  :explain N         each term's part in result N's score\n"
@@ -133,7 +134,7 @@ void Repl::command(const std::string& name, const std::string& arg) {
         print_.format = parse_output_format(arg);
         out_ << "format " << arg << '\n';
     } else if (name == "sort") {
-        request_.sort = parse_sort(arg);
+        set_sort(request_, arg);
         out_ << "sorting by " << arg << '\n';
     } else if (name == "distinct") {
         if (arg != "on" && arg != "off") throw UsageError(":distinct takes on or off");

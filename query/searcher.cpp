@@ -123,8 +123,57 @@ SortOrder parse_sort(std::string_view name) {
     if (name == "relevance") return SortOrder::Relevance;
     if (name == "date") return SortOrder::Date;
     if (name == "rating") return SortOrder::Rating;
-    throw UsageError("--sort takes relevance, date or rating, not '" + std::string(name) + "'");
+    throw UsageError("--sort takes relevance, date, rating or topic:NAME, not '" +
+                     std::string(name) + "'");
 }
+
+void set_sort(SearchRequest& request, std::string_view name) {
+    constexpr std::string_view kTopic = "topic:";
+    if (name.substr(0, kTopic.size()) == kTopic) {
+        std::string topic = text::trim(name.substr(kTopic.size()));
+        if (topic.size() >= 2 && topic.front() == '"' && topic.back() == '"')
+            topic = topic.substr(1, topic.size() - 2);
+        if (topic.empty()) throw UsageError("--sort topic:NAME needs a topic, e.g. topic:burnout");
+        request.sort = SortOrder::TopicStrength;
+        request.sort_topic = topic;
+        return;
+    }
+    request.sort = parse_sort(name);
+    request.sort_topic.clear();
+}
+
+FacetSpec FacetSpec::parse(std::string_view spec) {
+    FacetSpec f;
+    const std::size_t op = spec.find(">=");
+    f.name = text::trim(spec.substr(0, op));
+    if (f.name == "topics") f.name = "topic";
+    static constexpr std::string_view kNames[] = {"topic", "reviewer", "category", "year",
+                                                  "rating"};
+    if (std::find(std::begin(kNames), std::end(kNames), f.name) == std::end(kNames)) {
+        throw UsageError("unknown facet '" + std::string(spec) +
+                         "' (known: topic, topic>=N, reviewer, category, year, rating)");
+    }
+    if (op == std::string_view::npos) return f;
+    const std::string bound = text::trim(spec.substr(op + 2));
+    char* end = nullptr;
+    const double v = std::strtod(bound.c_str(), &end);
+    if (f.name != "topic" || bound.empty() || *end != '\0' || !std::isfinite(v) || v < 0) {
+        throw UsageError(
+            "facet '" + std::string(spec) +
+            "': only topic takes a bound, topic>=N with N in mentions per 1,000 words");
+    }
+    f.min_strength = v;
+    return f;
+}
+
+namespace {
+
+/// The name a topic facet is answered under: "topic", or "topic>=N" with its bound.
+std::string topic_facet_name(const FacetSpec& spec) {
+    return spec.min_strength ? "topic>=" + format_number(*spec.min_strength, 3) : "topic";
+}
+
+}  // namespace
 
 PrfParams PrfParams::parse(std::string_view spec) {
     PrfParams p;
@@ -191,6 +240,46 @@ Searcher::Searcher(const std::string& path, OpenOptions options)
     } catch (const Xapian::Error& e) {
         throw IndexError(path_, "cannot read the schema version: " + e.get_description());
     }
+    if (stub_) builder_.set_topic_slots(shard_topic_slots());
+}
+
+TopicSlots Searcher::shard_topic_slots() const {
+    try {
+        std::optional<TopicSlots> agreed;
+        for (const ShardStatus& shard : shards_) {
+            if (!shard.reachable) continue;
+            TopicSlots mine = TopicSlots::from_database(shard.database);
+            if (!agreed) {
+                agreed = std::move(mine);
+                continue;
+            }
+            // Shards built with other lexicons may number topics differently: a topic keeps
+            // strengths only where every shard puts them in the same slot.
+            for (auto it = agreed->slots.begin(); it != agreed->slots.end();) {
+                const auto other = mine.slots.find(it->first);
+                it = other != mine.slots.end() && other->second == it->second
+                         ? std::next(it)
+                         : agreed->slots.erase(it);
+            }
+        }
+        return agreed.value_or(TopicSlots{});
+    } catch (const Xapian::Error& e) {
+        throw IndexError(*stub_, "cannot read the topic slots: " + e.get_description());
+    } catch (const Error& e) {
+        throw IndexError(*stub_, e.what());
+    }
+}
+
+Xapian::valueno Searcher::strength_slot(const std::string& topic, const char* what) const {
+    if (const auto slot = builder_.topic_slots().slot(topic)) return *slot;
+    std::string names;
+    for (const auto& [name, slot] : builder_.topic_slots().slots)
+        names += (names.empty() ? "" : ", ") + name;
+    throw UsageError(std::string(what) + ": this index holds no strengths for topic '" + topic +
+                     "' (" +
+                     (names.empty() ? std::string("it was built without them: re-index to add them")
+                                    : "topics with strengths: " + names) +
+                     ")");
 }
 
 RecordDecoder Searcher::record_decoder() const {
@@ -379,6 +468,7 @@ void Searcher::recover(const Xapian::NetworkError& error, int failures) {
     // replies to the search that was cut short.
     db_ = open_shards(left_out);
     builder_.set_database(db_);
+    builder_.set_topic_slots(shard_topic_slots());
 }
 
 Xapian::doccount Searcher::doc_count() const { return db_.get_doccount(); }
@@ -613,11 +703,16 @@ void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& 
     if (request.sort == SortOrder::Rating && !builder_.ratings_normalised()) {
         throw UsageError(kOldRatingsMessage);
     }
+    const Xapian::valueno topic_slot =
+        request.sort == SortOrder::TopicStrength ? strength_slot(request.sort_topic, "--sort") : 0;
     if (request.sort != SortOrder::Relevance && has_remote()) {
         // xapian-tcpsrv cannot run a KeyMaker (UnimplementedError), so remote shards sort by
         // the value alone: equal dates or ratings then go by score, not by id.
-        enquire.set_sort_by_value_then_relevance(
-            request.sort == SortOrder::Date ? s::kDateSlot : s::kRatingSlot, true);
+        enquire.set_sort_by_value_then_relevance(request.sort == SortOrder::Date ? s::kDateSlot
+                                                 : request.sort == SortOrder::Rating
+                                                     ? s::kRatingSlot
+                                                     : topic_slot,
+                                                 true);
         return;
     }
     switch (request.sort) {
@@ -632,6 +727,12 @@ void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& 
             break;
         case SortOrder::Rating:
             keys.add_value(s::kRatingSlot, true);
+            keys.add_value(s::kIdSlot, false);
+            enquire.set_sort_by_key_then_relevance(&keys, false);
+            break;
+        case SortOrder::TopicStrength:
+            // Reversed, a review without the topic's value sorts after every one with it.
+            keys.add_value(topic_slot, true);
             keys.add_value(s::kIdSlot, false);
             enquire.set_sort_by_key_then_relevance(&keys, false);
             break;
@@ -679,12 +780,18 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
     const Xapian::doccount all = db_.get_doccount();
     std::vector<std::string> names;
     std::vector<SlotFacetSpec> specs;
-    bool topics = false;
-    for (const std::string& name : request.facets) {
-        if (name == "topic" || name == "topics") {
-            topics = true;
+    std::vector<FacetSpec> topic_facets;
+    // The name each requested facet is answered under, in the order asked.
+    std::vector<std::string> asked;
+    for (const std::string& text : request.facets) {
+        const FacetSpec facet = FacetSpec::parse(text);
+        const std::string& name = facet.name;
+        if (name == "topic") {
+            topic_facets.push_back(facet);
+            asked.push_back(topic_facet_name(facet));
             continue;
         }
+        asked.push_back(name);
         SlotFacetSpec spec;
         if (name == "reviewer") {
             spec.slot = s::kReviewerSlot;
@@ -742,14 +849,24 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             facets.push_back(Facet{names[i], {values.begin(), values.end()}});
         }
     }
-    if (topics) {
-        // Topics are multi-valued (boolean terms), so each is counted exactly by its own filter.
-        Facet facet{"topic", {}};
+    for (const FacetSpec& spec : topic_facets) {
+        // Topics are multi-valued (boolean terms), so each is counted exactly by its own filter;
+        // with a bound, only reviews whose strength in the topic reaches it count.
+        Facet facet{topic_facet_name(spec), {}};
         const std::string prefix(s::kTopicPrefix);
         Xapian::Enquire by_topic(db_);
         by_topic.set_weighting_scheme(Xapian::BoolWeight());
         for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
-            by_topic.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
+            const std::string topic = (*it).substr(prefix.size());
+            Xapian::Query filter(*it);
+            if (spec.min_strength) {
+                const auto slot = builder_.topic_slots().slot(topic);
+                if (!slot) continue;  // no strengths: it cannot be counted as strong
+                filter = Xapian::Query(Xapian::Query::OP_AND, filter,
+                                       Xapian::Query(Xapian::Query::OP_VALUE_GE, *slot,
+                                                     s::strength_value(*spec.min_strength)));
+            }
+            by_topic.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, filter));
             Xapian::doccount n = 0;
             if (distinct && !remote) {
                 FacetCountSpy spy({}, true);
@@ -761,7 +878,7 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             } else {
                 n = by_topic.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
             }
-            if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
+            if (n > 0) facet.values.emplace_back(topic, n);
         }
         facets.push_back(std::move(facet));
     }
@@ -773,8 +890,7 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
     }
     // Keep the order the facets were asked for.
     std::vector<Facet> ordered;
-    for (const std::string& name : request.facets) {
-        const std::string key = name == "topics" ? "topic" : name;
+    for (const std::string& key : asked) {
         for (Facet& f : facets) {
             if (f.name == key) ordered.push_back(f);
         }
@@ -857,6 +973,16 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
             // Only a document without the id slot (not written by revsearch-index) needs its
             // record when only the id is wanted.
             hit.review = from_stored_json(codec_.decode(stored_record(it.get_document())));
+        }
+        if (!request.ids_only && !builder_.topic_slots().empty()) {
+            const Xapian::Document doc = it.get_document();
+            for (const std::string& topic : hit.review.topics) {
+                const auto slot = builder_.topic_slots().slot(topic);
+                if (!slot) continue;
+                const std::string value = doc.get_value(*slot);
+                if (!value.empty())
+                    hit.topic_strengths.emplace_back(topic, s::strength_from_value(value));
+            }
         }
         if (request.snippets && !request.ids_only) {
             hit.snippet = highlighter.snippet(hit.review.body, request.snippet_chars);

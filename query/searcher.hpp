@@ -21,10 +21,24 @@
 
 namespace revsearch::query {
 
-enum class SortOrder { Relevance, Date, Rating };
+enum class SortOrder {
+    Relevance,
+    Date,
+    Rating,
+    TopicStrength,  ///< strongest first (SearchRequest::sort_topic), then by id
+};
 
 /// Parses "relevance", "date", "rating". Throws UsageError otherwise.
 [[nodiscard]] SortOrder parse_sort(std::string_view name);
+
+/// A facet as requested: its name, and for `topic>=N` (count only reviews whose strength in
+/// each topic is at least N) the bound. Throws UsageError for an unknown facet or a bad bound.
+struct FacetSpec {
+    std::string name;                    ///< topic, reviewer, category, year or rating
+    std::optional<double> min_strength;  ///< topic only
+
+    [[nodiscard]] static FacetSpec parse(std::string_view spec);
+};
 
 /// Pseudo-relevance feedback: the top `docs` results suggest `terms` words (not stop words)
 /// that are added to the query, the original weighted 1 - `weight` and the expansion
@@ -63,11 +77,12 @@ struct SearchRequest {
     std::size_t offset = 0;
     std::size_t k = 10;
     SortOrder sort = SortOrder::Relevance;
+    std::string sort_topic;  ///< the topic of SortOrder::TopicStrength
     WeightingSpec weighting;
     std::map<std::string, double> field_weights;  ///< empty: every field weighs 1
     PrfParams prf;
     std::string like_id;                ///< more like this review (replaces the query's words)
-    std::vector<std::string> facets;    ///< topic, reviewer, category, year, rating
+    std::vector<std::string> facets;    ///< topic (or topic>=N), reviewer, category, year, rating
     std::size_t facet_limit = 20;       ///< values shown per facet
     bool explain = false;
     bool suggest = true;                ///< spelling suggestion when the index has spelling data
@@ -83,6 +98,10 @@ struct SearchRequest {
     /// collapse key (Enquire::set_collapse_key on schema::kContentKeySlot) does it.
     bool distinct = false;
 };
+
+/// Sets request.sort from "relevance", "date", "rating" or "topic:NAME" (strongest mentions of
+/// NAME first; request.sort_topic holds NAME). Throws UsageError otherwise.
+void set_sort(SearchRequest& request, std::string_view name);
 
 /// A term's part in a result's score.
 struct TermContribution {
@@ -103,11 +122,14 @@ struct Hit {
     /// With SearchRequest::distinct: how many other matching copies of this review the
     /// collapse left out (exact: counted by the review's content key term). Unset otherwise.
     std::optional<Xapian::doccount> copies;
+    /// The strength (mentions per 1,000 words) of each of the review's topics the index holds
+    /// one for, in the review's topic order; empty with SearchRequest::ids_only.
+    std::vector<std::pair<std::string, double>> topic_strengths;
 };
 
 /// Counts of one facet over the whole match, most frequent first.
 struct Facet {
-    std::string name;
+    std::string name;  ///< as requested (`topic>=2` keeps its bound)
     std::vector<std::pair<std::string, Xapian::doccount>> values;
 };
 
@@ -191,6 +213,8 @@ public:
     [[nodiscard]] std::optional<Review> fetch(const std::string& id);
 
     [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
+    /// The topics whose strengths every reachable shard holds in the same slot.
+    [[nodiscard]] const TopicSlots& topic_slots() const noexcept { return builder_.topic_slots(); }
     [[nodiscard]] Xapian::doccount doc_count() const;
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     /// The combined database (every reachable shard). Its get_metadata() reads the first
@@ -256,6 +280,11 @@ private:
     [[nodiscard]] Xapian::Database open_all();
     /// The analyzer of the reachable shards. Throws IndexError when they disagree.
     [[nodiscard]] AnalyzerSettings shard_analyzer() const;
+    /// The topic strength slots the reachable shards agree on (a topic whose slot differs
+    /// between shards has no strengths). Throws IndexError when a record is unreadable.
+    [[nodiscard]] TopicSlots shard_topic_slots() const;
+    /// The strength slot of `topic`. Throws UsageError naming the topics that have one.
+    [[nodiscard]] Xapian::valueno strength_slot(const std::string& topic, const char* what) const;
     /// A decoder for the stored records of every reachable shard.
     [[nodiscard]] RecordDecoder record_decoder() const;
     /// After a NetworkError: reconnects and decides whether to retry. Throws IndexError when

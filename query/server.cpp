@@ -64,6 +64,16 @@ bool is_facet_name(std::string_view name) {
     return std::find(std::begin(kFacetNames), std::end(kFacetNames), name) != std::end(kFacetNames);
 }
 
+bool all_digits(std::string_view s);
+bool is_plain_number(std::string_view s);
+
+/// A facet as the API takes it: a facet name, or `topic>=N` (N a plain number).
+bool is_facet_spec(std::string_view spec) {
+    const std::size_t op = spec.find(">=");
+    if (op == std::string_view::npos) return is_facet_name(spec);
+    return spec.substr(0, op) == "topic" && is_plain_number(spec.substr(op + 2));
+}
+
 bool all_digits(std::string_view s) {
     return !s.empty() &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -164,6 +174,14 @@ std::string filter_syntax(const std::string& filter) {
     }
     if (value.find('"') != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
         throw HttpError{400, "filter values cannot contain double quotes or line breaks"};
+    }
+    if (const std::size_t op = value.rfind(">="); name == "topic" && op != std::string::npos) {
+        // topic:NAME>=N: tagged NAME with at least N mentions per 1,000 words.
+        if (!is_plain_number(text::trim(value.substr(op + 2))) ||
+            text::trim(value.substr(0, op)).empty()) {
+            throw HttpError{400,
+                            "filter topic: takes NAME or NAME>=N, N a number, e.g. burnout>=2"};
+        }
     }
     return (name == "reviewer" ? std::string("by") : name) + ":\"" + value + "\"";
 }
@@ -366,8 +384,13 @@ struct HttpServer::Impl {
             r.sort = SortOrder::Date;
         } else if (sort == "rating") {
             r.sort = SortOrder::Rating;
+        } else if (sort.rfind("topic:", 0) == 0 && sort.size() > 6 &&
+                   sort.size() <= 6 + kMaxFilterValueBytes) {
+            r.sort = SortOrder::TopicStrength;  // the strongest mentions of the topic first
+            r.sort_topic = text::trim(sort.substr(6));
+            if (r.sort_topic.empty()) throw HttpError{400, "sort topic: needs a topic"};
         } else {
-            throw HttpError{400, "sort takes relevance, date or rating"};
+            throw HttpError{400, "sort takes relevance, date, rating or topic:NAME"};
         }
         if (req.has_param("distinct")) {
             const std::string distinct = req.get_param_value("distinct");
@@ -378,9 +401,10 @@ struct HttpServer::Impl {
         for (const std::string& f : text::split(req.get_param_value("facets"), ',')) {
             const std::string name = text::trim(f);
             if (name.empty()) continue;
-            if (!is_facet_name(name)) {
+            if (!is_facet_spec(name)) {
                 throw HttpError{400,
-                                "facets takes a list of topic, reviewer, category, year, rating"};
+                                "facets takes a list of topic (or topic>=N), reviewer, category, "
+                                "year, rating"};
             }
             if (std::find(r.facets.begin(), r.facets.end(), name) == r.facets.end())
                 r.facets.push_back(name);
@@ -402,6 +426,10 @@ struct HttpServer::Impl {
         if (suggest_apart) r.suggest = false;
 
         SearcherPool::Lease searcher = borrow(started);
+        if (r.sort == SortOrder::TopicStrength && !searcher->topic_slots().slot(r.sort_topic)) {
+            throw HttpError{400,
+                            "sort: this index holds no strengths for topic '" + r.sort_topic + "'"};
+        }
         const SearchResult result = searcher->search(r);
         std::string suggestion = result.suggestion;
         if (suggest_apart) {

@@ -192,6 +192,11 @@ void print_stats_text(std::ostream& out, const json& j) {
         }
     }
     out << "\ntopics:\n";
+    if (const json& t = j["topic_strengths"]; t.is_object()) {
+        out << "  (tagged by the " << t.value("lexicon", "") << " lexicon, evidence rule "
+            << t.value("rule", json::object()).dump()
+            << "; strengths in mentions per 1,000 words)\n";
+    }
     for (const auto& t : j["topics"]) out << "  " << t[0].get<std::string>() << ": " << t[1] << '\n';
     out << "categories (top 50):\n";
     for (const auto& c : j["categories"]) out << "  " << c[0].get<std::string>() << ": " << c[1] << '\n';
@@ -338,6 +343,8 @@ json stats_json(const Xapian::Database& db) {
         return h;
     };
     j["topics"] = histogram(s::kTopicPrefix, 1000);
+    // What tagged them, and which value slot holds each topic's strength (null: no strengths).
+    j["topic_strengths"] = parsed_metadata(db, s::kMetaTopics);
     j["categories"] = histogram(s::kCategoryPrefix, 50);
     j["manifest"] = parsed_metadata(db, s::kMetaManifest);
     const json stats = parsed_metadata(db, s::kMetaStats);

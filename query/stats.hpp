@@ -14,8 +14,9 @@ namespace revsearch::query {
 /// (groups of reviews sharing a content key: groups, reviews_in_groups, copies that
 /// --distinct leaves out, distinct_reviews, without_key, and the largest groups as examples;
 /// null for an index of schema version 1), with_value, distinct_terms, topics and categories
-/// (`[name, count]` pairs), manifest, rejects_by_reason and last_run. The manifest names the
-/// input files as the indexer was given them. Throws Xapian::Error on a bad index.
+/// (`[name, count]` pairs), topic_strengths (the lexicon, evidence rule and value slot of each
+/// topic, or null), manifest, rejects_by_reason and last_run. The manifest names the input
+/// files as the indexer was given them. Throws Xapian::Error on a bad index.
 [[nodiscard]] nlohmann::ordered_json stats_json(const Xapian::Database& db);
 
 /// stats_json() for what a Searcher has open. For a stub: counts, lengths and term statistics

@@ -233,3 +233,72 @@ TEST_CASE("revsearch-query survives a snippet budget shorter than a matching wor
         CHECK(nlohmann::json::parse(lines[0]).at("id") == "night-shift");
     }
 }
+
+TEST_CASE("revsearch-query filters, sorts and counts by topic strength from the command line",
+          "[cli]") {
+    // Issue 17: strengths are stored at index time and read by the query tool.
+    TempDir dir;
+    std::string pad;
+    for (int i = 0; i < 24; ++i) pad += " pot";
+    std::string faint_pad;
+    for (int i = 0; i < 199; ++i) faint_pad += " pot";
+    std::string jsonl = R"({"id":"strong","title":"","body":")";
+    for (int i = 0; i < 4; ++i) jsonl += "burnout" + pad + " ";  // 100 words, strength 40
+    jsonl += "\"}\n" + std::string(R"({"id":"faint","title":"","body":")");
+    for (int i = 0; i < 2; ++i) jsonl += "burnout" + faint_pad + " ";  // 400 words, strength 5
+    jsonl +=
+        "\"}\n" +
+        std::string(
+            R"({"id":"toast","title":"Toast","body":"I burn the toast every morning, pot."})") +
+        "\n";
+    const std::string db = dir.file("db");
+    const ProcessResult indexed = run_index({"--db", db, dir.write("r.jsonl", jsonl)});
+    INFO(indexed.err);
+    REQUIRE(indexed.exit_code == 0);
+
+    SECTION("topic:NAME>=N keeps the strong review, with its strength in the JSON") {
+        const ProcessResult r = query({"--db", db, "--format", "json", "topic:burnout>=10"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto lines = lines_of(r.out);
+        REQUIRE(lines.size() == 1);
+        const auto hit = nlohmann::json::parse(lines[0]);
+        CHECK(hit.at("id") == "strong");
+        CHECK(hit.at("topic_strength").at("burnout").get<double>() == Approx(40.0));
+    }
+    SECTION("--sort topic:NAME lists the strongest first and shows strengths in the text") {
+        const ProcessResult r = query({"--db", db, "--sort", "topic:burnout", "pot"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const std::size_t strong = r.out.find("id strong");
+        const std::size_t faint = r.out.find("id faint");
+        const std::size_t toast = r.out.find("id toast");
+        REQUIRE(strong != std::string::npos);
+        REQUIRE(faint != std::string::npos);
+        REQUIRE(toast != std::string::npos);
+        CHECK(strong < faint);
+        CHECK(faint < toast);
+        CHECK_THAT(r.out, Catch::Contains("topics: burnout (40)"));
+    }
+    SECTION("--facets topic>=N counts only strong mentions; burning toast is no burnout") {
+        const ProcessResult r = query(
+            {"--db", db, "--format", "json", "-k", "1", "--facets", "topic,topic>=10", "pot"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains(R"("topic>=10":[{"value":"burnout","count":1}])"));
+        CHECK_THAT(r.out, Catch::Contains(R"("topic":[{"value":"burnout","count":2}])"));
+        const ProcessResult all = query({"--db", db, "--facets", "topic,topic>=10", "pot"});
+        CHECK_THAT(all.out, Catch::Contains("topic:  burnout (2)"));
+        CHECK_THAT(all.out, Catch::Contains("topic>=10:  burnout (1)"));
+        const ProcessResult toast = query({"--db", db, "--format", "json", "id:toast"});
+        CHECK_THAT(toast.out, Catch::Contains("\"topics\":[]"));
+    }
+    SECTION("a bound on a topic without strengths exits 2 with the reason") {
+        const ProcessResult r = query({"--db", db, "topic:gardening>=1"});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("no strengths for topic 'gardening'"));
+        const ProcessResult s = query({"--db", db, "--sort", "topic:gardening", "pot"});
+        CHECK(s.exit_code == 2);
+        CHECK_THAT(s.err, Catch::Contains("gardening"));
+    }
+}

@@ -266,6 +266,23 @@ TEST_CASE("stop words come from the shipped English list or from a file", "[comm
         CHECK(tokenize_terms(analyzer, "The book is not bad", false) ==
               std::vector<std::string>{"book", "not", "bad"});
     }
+    SECTION("with StopWords::Mark it keeps stop words, marked, with their spans") {
+        const Analyzer analyzer(settings_for("english", "english"));
+        std::vector<Token> words;
+        analyzer.tokenize("Burned out, kind to yourself", words, false, StopWords::Mark);
+        REQUIRE(words.size() == 5);
+        CHECK(words[1].term == "out");
+        CHECK(words[1].stop);
+        CHECK(words[1].begin == 7);
+        CHECK(words[3].term == "to");
+        CHECK(words[3].stop);
+        CHECK_FALSE(words[0].stop);
+        CHECK_FALSE(words[2].stop);
+        std::vector<Token> dropped;
+        analyzer.tokenize("Burned out, kind to yourself", dropped, false);
+        CHECK(dropped.size() == 3);  // burned, kind, yourself
+        for (const Token& t : dropped) CHECK_FALSE(t.stop);
+    }
     SECTION("an analyzer without stop words keeps every word") {
         const Analyzer analyzer(settings_for("english"));
         CHECK_FALSE(analyzer.is_stopword("the"));

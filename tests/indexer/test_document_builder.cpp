@@ -307,6 +307,17 @@ TEST_CASE("stop words are left out of a document when the analyzer names them", 
     CHECK(terms.count("and") == 0);
     CHECK(terms.count("garden") == 1);
     CHECK(terms.count("hill") == 1);
+    SECTION(
+        "the split keeps them, marked, for the topic tagger, and the document still leaves them "
+        "out") {
+        indexer::ReviewWords words;
+        builder.split(r, words);
+        REQUIRE(words.text.size() == 5);
+        CHECK(words.text[0].stop);
+        CHECK_FALSE(words.text[1].stop);
+        const auto from_split = terms_of(builder.build(r, words));
+        CHECK(from_split == terms);
+    }
 }
 
 TEST_CASE("a builder refuses an unknown language", "[indexer]") {

@@ -526,7 +526,7 @@ TEST_CASE("an index job tags topics from the built-in lexicon", "[indexer]") {
     TestIndex index(backend, dir);
     const std::string input = dir.write(
         "topics.jsonl",
-        R"({"id":"t1","title":"After the Burnout","topics":["Gardening"],"body":"Daily meditation helped me rest."})"
+        R"({"id":"t1","title":"After the Burnout","topics":["Gardening"],"body":"Daily mindfulness practice helped me rest."})"
         "\n");
 
     SECTION("lexicon topics are added after the record's own, as terms and stored data") {

@@ -119,6 +119,45 @@ TEST_CASE("The HTTP API answers searches with hits, highlights, facets and pagin
         for (const json& hit : narrow.json["hits"]) CHECK(has_topic(hit, "anxiety"));
         CHECK(narrow.json["filters"] == json::array({"topic:anxiety"}));
     }
+    SECTION("a topic filter with a bound keeps the reviews that mention the topic that strongly") {
+        // Issue 17: strengths are mentions per 1,000 words, stored per tagged topic.
+        const Reply tagged = get(c, "/api/search", {{"filter", "topic:burnout"}, {"k", "50"}});
+        const Reply strong = get(c, "/api/search", {{"filter", "topic:burnout>=10"}, {"k", "50"}});
+        REQUIRE(tagged.status == 200);
+        REQUIRE(strong.status == 200);
+        REQUIRE_FALSE(strong.json["hits"].empty());
+        CHECK(strong.json["hits"].size() < tagged.json["hits"].size());
+        for (const json& hit : strong.json["hits"]) {
+            CHECK(hit["topic_strength"]["burnout"].get<double>() >= 10.0);
+        }
+        const std::vector<std::string> kept_ids = ids_of(strong.json);
+        for (const json& hit : tagged.json["hits"]) {
+            const bool kept = std::find(kept_ids.begin(), kept_ids.end(),
+                                        hit["id"].get<std::string>()) != kept_ids.end();
+            CHECK(kept == (hit["topic_strength"]["burnout"].get<double>() >= 10.0));
+        }
+    }
+    SECTION("sort=topic:NAME puts the strongest mentions first; facets=topic>=N counts them") {
+        const Reply r = get(c, "/api/search",
+                            {{"filter", "topic:burnout"},
+                             {"k", "50"},
+                             {"sort", "topic:burnout"},
+                             {"facets", "topic>=10,topic"}});
+        REQUIRE(r.status == 200);
+        std::vector<double> strengths;
+        for (const json& hit : r.json["hits"])
+            strengths.push_back(hit["topic_strength"]["burnout"].get<double>());
+        REQUIRE(strengths.size() >= 2);
+        CHECK(std::is_sorted(strengths.rbegin(), strengths.rend()));
+        int strong = 0, all = 0;
+        for (const json& v : r.json["facets"]["topic>=10"])
+            strong += v["value"] == "burnout" ? v["count"].get<int>() : 0;
+        for (const json& v : r.json["facets"]["topic"])
+            all += v["value"] == "burnout" ? v["count"].get<int>() : 0;
+        CHECK(all == static_cast<int>(strengths.size()));
+        CHECK(strong == static_cast<int>(std::count_if(strengths.begin(), strengths.end(),
+                                                       [](double x) { return x >= 10.0; })));
+    }
     SECTION("two topic filters mean both topics, not either") {
         const Reply r = get(c, "/api/search",
                             {{"filter", "topic:anxiety"}, {"filter", "topic:sleep"}, {"k", "50"}});
@@ -308,6 +347,11 @@ TEST_CASE("The HTTP API refuses bad requests with a JSON error that names no pat
             {{"q", "x"}, {"filter", "year:15"}},
             {{"q", "x"}, {"filter", "rating:five"}},
             {{"q", "x"}, {"filter", "topic:a\"b"}},
+            {{"q", "x"}, {"filter", "topic:burnout>=lots"}},
+            {{"q", "x"}, {"sort", "topic:"}},
+            {{"q", "x"}, {"sort", "topic:no such topic"}},
+            {{"q", "x"}, {"facets", "topic>=x"}},
+            {{"q", "x"}, {"facets", "year>=2"}},
             {{"q", long_query}},
             {{"q", "date:2015..nonsense"}},
             {{"q", "mind AND"}},
