@@ -189,11 +189,14 @@ TEST_CASE("a killed shard fails the query naming it, or is left out with --allow
 TEST_CASE("a connection that xapian-tcpsrv closed for idleness is reopened silently", "[remote]") {
     const auto tcpsrv = tcpsrv_or_skip();
     if (!tcpsrv) return;
-    RemoteShards remote(*tcpsrv, {"--idle-timeout", "200"});
+    // The idle timeout must outlast opening the searcher on a loaded machine (opening reads
+    // each shard's metadata over a connection that is idle between reads), and the pause must
+    // outlast the timeout by a wide margin.
+    RemoteShards remote(*tcpsrv, {"--idle-timeout", "1500"});
     query::Searcher searcher(remote.stub);
     const query::SearchRequest request = equality_requests(false).front();
     const query::SearchResult first = searcher.search(request);
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
     const query::SearchResult second = searcher.search(request);
     REQUIRE(first.hits.size() == second.hits.size());
     for (std::size_t i = 0; i < first.hits.size(); ++i) CHECK(first.hits[i].review.id == second.hits[i].review.id);
