@@ -133,6 +133,7 @@ void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchReque
     request.snippets = false;
     request.suggest = false;
     request.ids_only = true;  // a TREC run prints ids and scores only
+    request.exact_count_limit = 0;  // and no counts
     PrintOptions p = print;
     p.format = OutputFormat::Trec;
     std::size_t done = 0;
@@ -143,6 +144,10 @@ void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchReque
         print_results(out, result, p);
         for (const std::string& w : result.warnings) {
             if (warnings != nullptr && warned.insert(w).second) *warnings << "warning: " << w << '\n';
+        }
+        for (const std::string& note : result.notices) {
+            if (warnings != nullptr)
+                *warnings << "note: query " << topic.qid << ": " << note << '\n';
         }
         ++done;
         if (progress != nullptr) {

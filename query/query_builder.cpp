@@ -292,7 +292,7 @@ void QueryBuilder::set_default_and(bool on) {
 
 Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_view text,
                                        ParseMode mode, unsigned extra_flags,
-                                       std::vector<PhraseChoice>* deferred) const {
+                                       std::vector<PhraseChoice>* deferred) {
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                            Xapian::QueryParser::FLAG_PURE_NOT | extra_flags;
@@ -304,6 +304,7 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
                               ? parser.parse_query(plain_words(text), extra_flags)
                               : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
+        q = apply_budget(q, db_, budget_, notices_);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
         q = rewrite_positional(q, phrases, deferred);
@@ -349,6 +350,7 @@ void QueryBuilder::set_database(const Xapian::Database& db) {
 }
 
 Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode, std::vector<PhraseChoice>* deferred) {
+    notices_.clear();
     return run_parser(parser_, text, mode, 0, deferred);
 }
 

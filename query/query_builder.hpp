@@ -10,6 +10,7 @@
 
 #include "common/analyzer.hpp"
 #include "query/phrase_source.hpp"
+#include "query/query_budget.hpp"
 
 namespace revsearch::query {
 
@@ -27,8 +28,10 @@ public:
     /// `analyzer` must outlive the builder; `db` (a handle) gives wildcard expansion and spelling.
     QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db);
 
-    /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax or an invalid
-    /// range. Empty text gives an empty query, which matches nothing.
+    /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax, an invalid
+    /// range, or a query beyond the budget (set_budget(); query/query_budget.hpp: wildcards
+    /// past it are cut short and noted in notices()). Empty text gives an empty query, which
+    /// matches nothing.
     ///
     /// On an index with packed positions, phrases are rewritten (query/phrase_source.hpp):
     /// with `deferred`, the phrases every match must satisfy are left to a decider and
@@ -43,6 +46,12 @@ public:
 
     /// Makes terms without an operator all required (AND) instead of any (OR, the default).
     void set_default_and(bool on);
+
+    /// The budget every later parse() is held to (the default QueryBudget until set).
+    void set_budget(const QueryBudget& budget) { budget_ = budget; }
+    /// What the last parse() cut to fit the budget, one line each (empty when nothing). They
+    /// quote only the query's own words.
+    [[nodiscard]] const std::vector<std::string>& notices() const noexcept { return notices_; }
 
     /// The words of `text` that the index does not hold in the body or title, leaving out
     /// field names and values (`topic:grief`): the words a spelling suggestion is for. Throws
@@ -66,7 +75,7 @@ private:
     void configure(Xapian::QueryParser& parser, std::string_view only_field) const;
     [[nodiscard]] Xapian::Query run_parser(Xapian::QueryParser& parser, std::string_view text,
                                            ParseMode mode, unsigned extra_flags = 0,
-                                           std::vector<PhraseChoice>* deferred = nullptr) const;
+                                           std::vector<PhraseChoice>* deferred = nullptr);
 
     const Analyzer& analyzer_;
     Xapian::Database db_;  // a handle: copies share the database
@@ -76,6 +85,8 @@ private:
     Xapian::QueryParser parser_;
     bool default_and_ = false;
     bool remote_shards_ = false;
+    QueryBudget budget_;
+    std::vector<std::string> notices_;
 };
 
 /// The prefix that scoring parses give to disabled fields: no indexed term starts with it.

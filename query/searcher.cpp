@@ -104,6 +104,14 @@ std::string hit_id(const Xapian::MSetIterator& it, bool sort_key_is_id) {
     return it.get_document().get_value(s::kIdSlot);
 }
 
+/// True when the request's facets match the whole query exhaustively (facets of a value
+/// slot; topics are counted topic by topic). Names are checked by count_facets().
+bool facets_count_all(const SearchRequest& request) {
+    return std::any_of(request.facets.begin(), request.facets.end(), [](const std::string& name) {
+        return name == "reviewer" || name == "category" || name == "year" || name == "rating";
+    });
+}
+
 /// A default-field query for one analysed stem: the stem in the body or the title.
 Xapian::Query default_field_term(const std::string& stem) {
     return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(stem),
@@ -358,6 +366,7 @@ void Searcher::recover(const Xapian::NetworkError& error, int failures) {
 Xapian::doccount Searcher::doc_count() const { return db_.get_doccount(); }
 
 SearchResult Searcher::search(const SearchRequest& request) {
+    check_query_length(request.query, request.budget);
     check_remote_support(request);
     int network_failures = 0;
     for (int attempt = 0;; ++attempt) {
@@ -386,6 +395,7 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
                                        std::map<std::string, double>& factors, bool& one_leaf,
                                        std::vector<PhraseChoice>* deferred) {
     builder_.set_default_and(request.default_and);
+    builder_.set_budget(request.budget);
     Xapian::Query matching = builder_.parse(text, request.parse, deferred);
     one_leaf = false;
     bool weighted = false;
@@ -417,15 +427,29 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
 
 Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& text) {
     Plan p;
+    std::vector<PhraseChoice> deferred;
     if (!request.like_id.empty()) {
         more_like_this(request, p);
+        if (!text::trim(text).empty()) {
+            // With a query, the likeness ranks the reviews the query matches: the query
+            // decides what matches and adds nothing to the scores.
+            std::map<std::string, double> unused;
+            bool one_leaf = false;
+            const Xapian::Query matching =
+                weighted_parse(request, text, unused, one_leaf, &deferred);
+            p.notices = builder_.notices();
+            p.query = Xapian::Query(Xapian::Query::OP_FILTER, p.query, matching);
+            p.filter_part = p.query;
+        }
+        if (!deferred.empty())
+            p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
         return p;
     }
     // Phrases every match must hold are checked lazily by a decider (query/phrase_source.hpp),
     // except under RM3, whose expansion makes the parsed query optional.
     const bool feedback = request.prf.docs > 0 && request.prf.terms > 0;
-    std::vector<PhraseChoice> deferred;
     p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
+    p.notices = builder_.notices();
     if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
     p.filter_part = p.query;
     if (feedback && !p.query.empty()) expand_rm3(request, p);
@@ -563,7 +587,8 @@ void Searcher::configure_enquire(Xapian::Enquire& enquire, const SearchRequest& 
 }
 
 std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xapian::Query& query,
-                                          const Xapian::MatchDecider* phrases) {
+                                          const Xapian::MatchDecider* phrases,
+                                          std::optional<Xapian::doccount>* matched) {
     std::vector<Facet> facets;
     const Xapian::doccount all = db_.get_doccount();
     struct SlotFacet {
@@ -598,7 +623,8 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
             enquire.add_matchspy(f.spy.get());
         }
-        (void)enquire.get_mset(0, 0, all, nullptr, phrases);
+        const Xapian::MSet counted = enquire.get_mset(0, 0, all, nullptr, phrases);
+        if (matched != nullptr) *matched = counted.get_matches_estimated();
         for (auto& f : spies) {
             Facet facet{f.name, {}};
             for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
@@ -685,10 +711,22 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     enquire.set_weighting_scheme(*weight);
     Xapian::MultiValueKeyMaker keys;
     configure_enquire(enquire, request, keys);
+    // Value facets match the whole of the filter part exhaustively; when that is the query
+    // itself (no feedback terms), their count is the total and the search need not count.
+    const bool facets_count = facets_count_all(request) && request.prf.docs == 0;
+    const Xapian::doccount check_at_least =
+        facets_count || request.k == 0 ? 0
+                                       : static_cast<Xapian::doccount>(std::min<std::size_t>(
+                                             request.exact_count_limit, db_.get_doccount()));
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                               static_cast<Xapian::doccount>(request.k), 0, nullptr,
-                                               p.phrases.get());
-    result.estimated = mset.get_matches_estimated();
+                                               static_cast<Xapian::doccount>(request.k),
+                                               check_at_least, nullptr, p.phrases.get());
+    result.total = {mset.get_matches_lower_bound(), mset.get_matches_estimated(),
+                    mset.get_matches_upper_bound()};
+    // A page that is not full ends the match, so everything before it was counted.
+    if (mset.size() < request.k && (mset.size() > 0 || request.offset == 0)) {
+        result.total = MatchCount::of(static_cast<Xapian::doccount>(request.offset + mset.size()));
+    }
     result.terms = highlight_terms(p.query);
     result.prefixes = wildcard_prefixes(request.query);
     const Highlighter highlighter(analyzer_, result.terms, result.prefixes, &stems_);
@@ -711,8 +749,14 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (request.explain) explain(request, p, *it, hit);
         result.hits.push_back(std::move(hit));
     }
-    if (!request.facets.empty()) result.facets = count_facets(request, p.filter_part, p.phrases.get());
-    if (request.suggest && request.like_id.empty() && request.parse == ParseMode::Syntax) {
+    if (!request.facets.empty()) {
+        std::optional<Xapian::doccount> matched;
+        result.facets = count_facets(request, p.filter_part, p.phrases.get(), &matched);
+        if (matched && facets_count) result.total = MatchCount::of(*matched);
+    }
+    result.notices = p.notices;
+    if (request.suggest && !text::trim(request.query).empty() &&
+        request.parse == ParseMode::Syntax) {
         result.suggestion = builder_.suggest(request.query);
     }
     return result;

@@ -14,6 +14,7 @@
 #include "common/review.hpp"
 #include "common/types.hpp"
 #include "query/highlighter.hpp"
+#include "query/query_budget.hpp"
 #include "query/query_builder.hpp"
 #include "query/synonyms.hpp"
 #include "query/weighting.hpp"
@@ -66,6 +67,27 @@ struct SearchRequest {
     /// that print ids (TREC output); ids, scores and order are those of the full request.
     bool ids_only = false;
     std::shared_ptr<const SynonymTable> synonyms;
+    /// What the query may cost (query/query_budget.hpp); the same for the CLI, the REPL and
+    /// the server.
+    QueryBudget budget;
+    /// Matches are counted exactly when there are at most this many (Xapian's check_at_least:
+    /// the match looks at this many documents before it may stop early). Past it the count is
+    /// Xapian's bounds and estimate, unless facets counted the whole match anyway. README,
+    /// "Result counts", gives what it costs on 1M reviews.
+    std::size_t exact_count_limit = kDefaultExactCountLimit;
+
+    static constexpr std::size_t kDefaultExactCountLimit = 10000;
+};
+
+/// How many reviews match a request: exactly, or within the bounds Xapian gives.
+struct MatchCount {
+    Xapian::doccount lower = 0;      ///< at least this many match
+    Xapian::doccount estimated = 0;  ///< Xapian's estimate; the count itself when exact()
+    Xapian::doccount upper = 0;      ///< at most this many match
+    /// True when the count is known: every match was counted, or Xapian's bounds meet.
+    [[nodiscard]] bool exact() const noexcept { return lower == upper; }
+    /// An exact count of `n`.
+    [[nodiscard]] static MatchCount of(Xapian::doccount n) noexcept { return {n, n, n}; }
 };
 
 /// A term's part in a result's score.
@@ -93,13 +115,19 @@ struct Facet {
 
 struct SearchResult {
     std::vector<Hit> hits;
-    Xapian::doccount estimated = 0;  ///< Xapian's estimate of all matches
+    /// How many reviews match in all (not only the page of hits). Exact when every match was
+    /// counted: fewer matches than SearchRequest::exact_count_limit, a last page that is not
+    /// full, or facets that counted the whole match; otherwise Xapian's bounds.
+    MatchCount total;
     std::vector<std::string> terms;  ///< analysed terms to highlight
     std::vector<std::string> prefixes;  ///< wildcard patterns to highlight
     std::vector<Facet> facets;
     std::string suggestion;          ///< "did you mean", or empty
     std::vector<std::string> expansion;  ///< terms added by feedback or more-like-this
     std::vector<std::string> warnings;   ///< e.g. spelling unavailable over remote shards
+    /// What the query budget cut (a wildcard's words past it). They quote only the query's
+    /// own words, so unlike warnings (which may name shard paths) they may be shown to anyone.
+    std::vector<std::string> notices;
 };
 
 /// How a Searcher opens a sharded database (a stub). Ignored for a single database.
@@ -184,6 +212,7 @@ private:
         /// The phrases every match must hold, checked on packed positions by this decider
         /// (null when there are none); every get_mset() of the plan's queries passes it.
         std::shared_ptr<Xapian::MatchDecider> phrases;
+        std::vector<std::string> notices;  ///< what the budget cut
     };
     [[nodiscard]] SearchResult search_once(const SearchRequest& request);
     [[nodiscard]] Plan plan(const SearchRequest& request, const std::string& text);
@@ -194,8 +223,12 @@ private:
     void more_like_this(const SearchRequest& request, Plan& plan);
     void configure_enquire(Xapian::Enquire& enquire, const SearchRequest& request,
                            Xapian::MultiValueKeyMaker& keys) const;
-    [[nodiscard]] std::vector<Facet> count_facets(const SearchRequest& request, const Xapian::Query& query,
-                                                  const Xapian::MatchDecider* phrases);
+    /// Facet counts over the whole match of `query`. When the facets need an exhaustive match
+    /// of `query` itself (value facets), `*matched` gets the number of matches it counted;
+    /// otherwise it is left alone.
+    [[nodiscard]] std::vector<Facet> count_facets(
+        const SearchRequest& request, const Xapian::Query& query,
+        const Xapian::MatchDecider* phrases, std::optional<Xapian::doccount>* matched = nullptr);
     void explain(const SearchRequest& request, const Plan& plan, Xapian::docid docid, Hit& hit);
 
     /// Opens every shard of the stub into shards_ and returns them combined. A shard that
