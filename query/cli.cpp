@@ -89,7 +89,7 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "timeout", po::value(&timeout_ms)->default_value(timeout_ms),
         "sharded index: milliseconds a remote shard may take to connect or answer (0: no limit)");
     QueryBudget& budget = o.request.budget;
-    std::uint64_t max_postings = budget.max_postings;
+    std::uint64_t max_cost = budget.max_cost;
     po::options_description cost("Query cost (searches, the REPL, batch runs and --serve alike)");
     cost.add_options()("max-query-bytes",
                        po::value(&budget.max_query_bytes)->default_value(budget.max_query_bytes),
@@ -104,8 +104,9 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "max-wildcard-terms",
         po::value(&budget.max_wildcard_terms)->default_value(budget.max_wildcard_terms),
         "most index terms the query's wildcards expand to, all together")(
-        "max-postings", po::value(&max_postings)->default_value(max_postings),
-        "most postings a query may read (term frequencies summed, wildcards expanded)")(
+        "max-query-cost", po::value(&max_cost)->default_value(max_cost),
+        "most a query may cost, in postings read (a wildcard's count 4 times, and each phrase "
+        "check 40 + 8 per word)")(
         "exact-count-limit",
         po::value(&o.request.exact_count_limit)->default_value(o.request.exact_count_limit),
         "count matches exactly up to this many; past it print Xapian's estimate and bounds");
@@ -142,14 +143,14 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         return std::nullopt;
     }
     o.db_path = db.path;
-    budget.max_postings = max_postings;
+    budget.max_cost = max_cost;
     if (budget.max_query_bytes == 0 || budget.max_query_bytes > 8192) {
         throw UsageError("--max-query-bytes must be 1 to 8192");
     }
     if (budget.max_terms == 0 || budget.max_phrase_words < 2 || budget.max_depth == 0 ||
-        budget.max_postings == 0) {
+        budget.max_cost == 0) {
         throw UsageError(
-            "--max-query-terms, --max-query-depth and --max-postings must be at "
+            "--max-query-terms, --max-query-depth and --max-query-cost must be at "
             "least 1, --max-phrase-words at least 2");
     }
     o.open.timeout_ms = timeout_ms;
@@ -247,8 +248,9 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
             const auto topics = read_topics(topics_in, o->queries_file, o->number_by_position);
             if (o->manifest) out << run_manifest(searcher, o->request);
             const bool show = &err == &std::cerr && cli::is_terminal(2);
-            run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr, &err);
-            return static_cast<int>(ExitCode::Ok);
+            const std::size_t failed =
+                run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr, &err);
+            return static_cast<int>(failed == 0 ? ExitCode::Ok : ExitCode::Usage);
         }
         // --like is a search of its own: with no query it needs none.
         const bool nothing_asked = o->request.query.empty() && o->request.like_id.empty();

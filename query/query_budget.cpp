@@ -106,6 +106,21 @@ class Budgeter {
             throw QueryError("a phrase or NEAR holds " + std::to_string(n) + " words, more than " +
                              std::to_string(budget_.max_phrase_words) + " (--max-phrase-words)");
         }
+        if (type == Query::OP_PHRASE || type == Query::OP_NEAR) {
+            // Every document holding all the words is a candidate the phrase check is asked
+            // about, checked or (once the checks' budget is spent) refused unchecked: at most
+            // as many as hold its rarest word.
+            std::uint64_t candidates = db_.get_doccount();
+            for (std::size_t i = 0; i < n; ++i) {
+                std::uint64_t slot = 0;
+                const Query sub = node.get_subquery(i);
+                for (auto t = sub.get_unique_terms_begin(); t != sub.get_unique_terms_end(); ++t) {
+                    slot += db_.get_termfreq(*t);
+                }
+                candidates = std::min(candidates, slot);
+            }
+            plain_postings_ += candidates * QueryBudget::kPhraseCandidateCost;
+        }
         std::vector<Query> subs;
         subs.reserve(n);
         std::vector<std::string> seen;  // descriptions of the children that hold a wildcard
@@ -132,10 +147,11 @@ class Budgeter {
 
     /// Looks every pattern up and shares the wildcard budget among them.
     void share() {
-        if (plain_postings_ > budget_.max_postings) {
+        if (plain_postings_ > budget_.max_cost) {
             throw QueryError("the query would read " + std::to_string(plain_postings_) +
-                             " postings, more than the " + std::to_string(budget_.max_postings) +
-                             " allowed (--max-postings): use fewer or rarer words");
+                             " postings, more than its budget of " +
+                             std::to_string(budget_.max_cost) +
+                             " (--max-query-cost): use fewer or rarer words");
         }
         if (patterns_.empty()) return;
         for (auto& [pattern, p] : patterns_) {
@@ -150,21 +166,31 @@ class Budgeter {
             p.keep = static_cast<std::size_t>(std::min<std::uint64_t>(p.keep, limit));
             return p.keep;
         });
-        // Postings: the same, over what the plain terms leave. A pattern's cost is the
-        // postings of the terms it keeps, once per occurrence.
-        share_out(budget_.max_postings - plain_postings_, [](Pattern& p, std::uint64_t limit) {
+        // Cost: the same, over what the plain terms leave. A pattern's cost is the postings
+        // of the terms it keeps, once per occurrence, at the wildcard rate.
+        share_out(budget_.max_cost - plain_postings_, [](Pattern& p, std::uint64_t limit) {
             std::uint64_t cost = 0;
             std::size_t kept = 0;
             for (; kept < p.keep; ++kept) {
-                const std::uint64_t next =
-                    cost + static_cast<std::uint64_t>(p.freqs[kept]) * p.occurrences;
+                const std::uint64_t next = cost + static_cast<std::uint64_t>(p.freqs[kept]) *
+                                                      p.occurrences *
+                                                      QueryBudget::kWildcardPostingCost;
                 if (next > limit) break;
                 cost = next;
             }
             p.keep = kept;
             return cost;
         });
+        for (const auto& [pattern, p] : patterns_) {
+            for (std::size_t i = 0; i < p.keep; ++i) {
+                wildcard_cost_ += static_cast<std::uint64_t>(p.freqs[i]) * p.occurrences *
+                                  QueryBudget::kWildcardPostingCost;
+            }
+        }
     }
+
+    /// The query's cost before phrase checks: plain postings and the wildcards' share.
+    [[nodiscard]] std::uint64_t cost() const noexcept { return plain_postings_ + wildcard_cost_; }
 
     /// The pruned query with each wildcard limited to its share. Nodes without a wildcard are
     /// kept as they are.
@@ -212,7 +238,7 @@ class Budgeter {
             notices.push_back(word + "* matches " + std::to_string(counts.second) +
                               " index terms; within the query's budget it searches the " +
                               std::to_string(counts.first) +
-                              " most frequent (--max-wildcard-terms, --max-postings)");
+                              " most frequent (--max-wildcard-terms, --max-query-cost)");
         }
     }
 
@@ -284,6 +310,7 @@ class Budgeter {
     bool any_wildcard_;
     std::size_t terms_ = 0;
     std::uint64_t plain_postings_ = 0;
+    std::uint64_t wildcard_cost_ = 0;
     std::map<std::string, Pattern> patterns_;
 };
 
@@ -297,12 +324,14 @@ void check_query_length(std::string_view text, const QueryBudget& budget) {
 }
 
 Xapian::Query apply_budget(const Xapian::Query& parsed, const Xapian::Database& db,
-                           const QueryBudget& budget, std::vector<std::string>& notices) {
+                           const QueryBudget& budget, std::vector<std::string>& notices,
+                           std::uint64_t* cost) {
     const bool any_wildcard = parsed.get_description().find("WILDCARD ") != std::string::npos;
     Budgeter b(db, budget, any_wildcard);
     bool modified = false;
     const Query pruned = b.prune(parsed, 0, modified);
     b.share();
+    if (cost != nullptr) *cost = b.cost();
     if (!b.has_patterns()) return pruned;
     b.add_notices(notices);
     return b.limit(pruned);

@@ -304,10 +304,14 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
                               ? parser.parse_query(plain_words(text), extra_flags)
                               : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
-        q = apply_budget(q, db_, budget_, notices_);
+        std::uint64_t cost = 0;
+        q = apply_budget(q, db_, budget_, notices_, &cost);
+        // The phrase checks get what the postings leave of the budget.
+        checks_ = std::make_shared<PhraseCheckBudget>(
+            budget_.max_cost > cost ? budget_.max_cost - cost : 0);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
-        q = rewrite_positional(q, phrases, deferred);
+        q = rewrite_positional(q, phrases, deferred, checks_);
         if (phrases > 0 && remote_shards_) {
             throw UsageError("phrase and NEAR searches cannot run on remote shards of an index with "
                              "packed positions (xapian-tcpsrv lacks revsearch's phrase matcher); "

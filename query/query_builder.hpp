@@ -52,6 +52,11 @@ public:
     /// What the last parse() cut to fit the budget, one line each (empty when nothing). They
     /// quote only the query's own words.
     [[nodiscard]] const std::vector<std::string>& notices() const noexcept { return notices_; }
+    /// What the phrase checks of the last parse()'s query may spend: its phrase sources
+    /// spend from it, and so must the PackedPhraseDecider the caller makes for `deferred`.
+    [[nodiscard]] const std::shared_ptr<PhraseCheckBudget>& phrase_checks() const noexcept {
+        return checks_;
+    }
 
     /// The words of `text` that the index does not hold in the body or title, leaving out
     /// field names and values (`topic:grief`): the words a spelling suggestion is for. Throws
@@ -87,6 +92,7 @@ private:
     bool remote_shards_ = false;
     QueryBudget budget_;
     std::vector<std::string> notices_;
+    std::shared_ptr<PhraseCheckBudget> checks_;
 };
 
 /// The prefix that scoring parses give to disabled fields: no indexed term starts with it.

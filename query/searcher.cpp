@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "common/error.hpp"
@@ -438,11 +439,12 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
             const Xapian::Query matching =
                 weighted_parse(request, text, unused, one_leaf, &deferred);
             p.notices = builder_.notices();
+            p.checks = builder_.phrase_checks();
             p.query = Xapian::Query(Xapian::Query::OP_FILTER, p.query, matching);
             p.filter_part = p.query;
         }
         if (!deferred.empty())
-            p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
+            p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_, p.checks);
         return p;
     }
     // Phrases every match must hold are checked lazily by a decider (query/phrase_source.hpp),
@@ -450,7 +452,9 @@ Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& t
     const bool feedback = request.prf.docs > 0 && request.prf.terms > 0;
     p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
     p.notices = builder_.notices();
-    if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
+    p.checks = builder_.phrase_checks();
+    if (!deferred.empty())
+        p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_, p.checks);
     p.filter_part = p.query;
     if (feedback && !p.query.empty()) expand_rm3(request, p);
     return p;
@@ -723,8 +727,10 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
                                                check_at_least, nullptr, p.phrases.get());
     result.total = {mset.get_matches_lower_bound(), mset.get_matches_estimated(),
                     mset.get_matches_upper_bound()};
-    // A page that is not full ends the match, so everything before it was counted.
-    if (mset.size() < request.k && (mset.size() > 0 || request.offset == 0)) {
+    const auto skipped = [&p] { return p.checks ? p.checks->documents_skipped() : 0; };
+    // A page that is not full ends the match, so everything before it was counted (unless
+    // phrase checks ran out of budget and refused documents unchecked).
+    if (mset.size() < request.k && (mset.size() > 0 || request.offset == 0) && skipped() == 0) {
         result.total = MatchCount::of(static_cast<Xapian::doccount>(request.offset + mset.size()));
     }
     result.terms = highlight_terms(p.query);
@@ -752,9 +758,23 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     if (!request.facets.empty()) {
         std::optional<Xapian::doccount> matched;
         result.facets = count_facets(request, p.filter_part, p.phrases.get(), &matched);
-        if (matched && facets_count) result.total = MatchCount::of(*matched);
+        if (matched && facets_count && skipped() == 0) result.total = MatchCount::of(*matched);
     }
     result.notices = p.notices;
+    if (skipped() > 0) {
+        // Documents refused unchecked may hold the phrase: the count is a range that covers them.
+        result.total.upper = static_cast<Xapian::doccount>(
+            std::min<std::uint64_t>(std::numeric_limits<Xapian::doccount>::max(),
+                                    std::uint64_t{result.total.upper} + skipped()));
+        result.total.estimated =
+            std::clamp(result.total.estimated, result.total.lower, result.total.upper);
+        result.notices.push_back(
+            "the phrase and NEAR checks used up the query's budget after " +
+            std::to_string(p.checks->documents_checked()) + " reviews; " +
+            std::to_string(skipped()) +
+            " more were not checked, so results, counts and facets may be incomplete "
+            "(--max-query-cost)");
+    }
     if (request.suggest && !text::trim(request.query).empty() &&
         request.parse == ParseMode::Syntax) {
         result.suggestion = builder_.suggest(request.query);

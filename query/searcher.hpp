@@ -213,6 +213,8 @@ private:
         /// (null when there are none); every get_mset() of the plan's queries passes it.
         std::shared_ptr<Xapian::MatchDecider> phrases;
         std::vector<std::string> notices;  ///< what the budget cut
+        /// What the plan's phrase checks may spend (null when the query was not parsed).
+        std::shared_ptr<PhraseCheckBudget> checks;
     };
     [[nodiscard]] SearchResult search_once(const SearchRequest& request);
     [[nodiscard]] Plan plan(const SearchRequest& request, const std::string& text);

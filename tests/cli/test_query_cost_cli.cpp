@@ -185,6 +185,24 @@ TEST_CASE("The query budget holds on the command line and in the REPL as in the 
         CHECK_THAT(r.err, Catch::Contains("error: bad query: the query is 1025 bytes"));
         CHECK_THAT(r.out, Catch::Contains("1. "));
     }
+    SECTION("a batch topic past the budget is reported by its id, and the run goes on") {
+        const TempDir dir;
+        const std::string topics =
+            dir.write("topics.tsv", "1\tkettle\n2\tkettle teapot garden\n3\tteapot\n");
+        const ProcessResult r = query({"--queries", topics, "--max-query-terms", "4"});
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err,
+                   Catch::Contains("error: query 2: bad query: the query has more than 4 terms"));
+        bool one = false, two = false, three = false;
+        for (const std::string& line : lines_of(r.out)) {
+            one = one || line.rfind("1 Q0 ", 0) == 0;
+            two = two || line.rfind("2 Q0 ", 0) == 0;
+            three = three || line.rfind("3 Q0 ", 0) == 0;
+        }
+        CHECK(one);
+        CHECK_FALSE(two);
+        CHECK(three);
+    }
     SECTION("bad limits are usage errors") {
         CHECK(query({"--max-query-bytes", "0", "x"}).exit_code == 2);
         CHECK(query({"--max-phrase-words", "1", "x"}).exit_code == 2);

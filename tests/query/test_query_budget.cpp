@@ -203,31 +203,70 @@ TEST_CASE("Past the wildcard budget a pattern keeps its most frequent words, and
     }
 }
 
-TEST_CASE("Past the postings budget a query is refused, and up to it the query runs", "[query]") {
+TEST_CASE("Past the cost budget a query is refused, and up to it the query runs", "[query]") {
     Fixture f;
     Searcher searcher(f.path);
     // meadow is in every review, in the body: a leaf for the body and one for the title.
     SearchRequest r = request("meadow");
-    r.budget.max_postings = kReviews;
-    SECTION("exactly the postings allowed: the query runs") {
+    r.budget.max_cost = kReviews;
+    SECTION("exactly the cost allowed: the query runs") {
         CHECK(searcher.search(r).hits.size() == static_cast<std::size_t>(kReviews));
     }
-    SECTION("one posting more than allowed: a QueryError naming the option") {
+    SECTION("more than allowed: a QueryError naming the option") {
         r.query = "meadow kestrel";
         try {
             (void)searcher.search(r);
             FAIL("no QueryError");
         } catch (const QueryError& e) {
-            CHECK_THAT(e.what(), Catch::Contains("--max-postings"));
+            CHECK_THAT(e.what(), Catch::Contains("--max-query-cost"));
             CHECK_THAT(e.what(), Catch::Contains(std::to_string(kReviews + kReviews / 2)));
         }
     }
     SECTION("wildcards get what the plain words leave, and are cut to it with a notice") {
         r.query = "meadow OR qu*";
-        r.budget.max_postings = kReviews + 3 * kReviews;
+        r.budget.max_cost = kReviews + 3 * kReviews;
         const SearchResult cut = searcher.search(r);
         REQUIRE(cut.notices.size() == 1);
         CHECK_THAT(cut.notices[0], Catch::Contains("qu* matches 40"));
+    }
+}
+
+TEST_CASE("Phrase checks stop at the budget with a notice and a count that says so", "[query]") {
+    Fixture f;
+    Searcher searcher(f.path);
+    // "meadow" is always followed by a qu-word, so the 60 reviews with both words are checked
+    // and none holds the phrase. The words cost 120 + 60 postings; each check 40 + 8 x 2, and
+    // a review is checked twice (the default field: the phrase in the body, then the title).
+    // The candidates: the 60 reviews with kestrel, the rarer word, in the body (the title
+    // phrase has none).
+    const std::uint64_t words = kReviews + kReviews / 2 + 60 * QueryBudget::kPhraseCandidateCost;
+    const std::uint64_t check =
+        QueryBudget::kPhraseCheckCost + 2 * QueryBudget::kPhraseCheckPerWord;
+    SearchRequest r = request("\"meadow kestrel\"");
+    SECTION("with room for every check, nothing matches, exactly") {
+        r.budget.max_cost = words + 2 * 60 * check;
+        const SearchResult all = searcher.search(r);
+        CHECK(all.notices.empty());
+        CHECK(all.hits.empty());
+        CHECK(all.total.exact());
+        CHECK(all.total.upper == 0);
+    }
+    SECTION(
+        "with room for 10 checks, 5 reviews are checked, 55 are not, and the count is a range") {
+        r.budget.max_cost = words + 10 * check;
+        const SearchResult cut = searcher.search(r);
+        REQUIRE(cut.notices.size() == 1);
+        CHECK_THAT(cut.notices[0], Catch::Contains("after 5 reviews; 55 more were not checked"));
+        CHECK_FALSE(cut.total.exact());
+        CHECK(cut.total.lower == 0);
+        CHECK(cut.total.upper >= 55);
+    }
+    SECTION("a phrase that holds is found whole within the budget") {
+        SearchRequest held = request("\"kestrel lantern\"");  // adjacent when i % 6 == 0
+        const SearchResult found = searcher.search(held);
+        CHECK(found.notices.empty());
+        CHECK(found.hits.size() == static_cast<std::size_t>(kReviews / 6));
+        CHECK(found.total.exact());
     }
 }
 
