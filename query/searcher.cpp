@@ -10,6 +10,7 @@
 #include "common/shards.hpp"
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
+#include "query/facet_pass.hpp"
 #include "query/highlighter.hpp"
 #include "query/printer.hpp"
 
@@ -617,40 +618,79 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             throw UsageError("unknown facet '" + name + "' (known: topic, reviewer, category, year, rating)");
         }
     }
-    if (!spies.empty()) {
-        // Counts over the whole match: check_at_least = every document makes the match
-        // exhaustive, so the spies see each matching document once.
+    const auto add_slot_facet = [&facets](const SlotFacet& f, const auto& counts) {
+        Facet facet{f.name, {}};
+        // Ratings are shown rounded, so stored values that print alike count together.
+        std::map<std::string, Xapian::doccount> rounded;
+        for (const auto& [stored, n] : counts) {
+            if (f.slot == s::kRatingSlot) {
+                rounded[format_number(s::rating_from_value(stored), 2)] += n;
+            } else {
+                facet.values.emplace_back(stored, n);
+            }
+        }
+        facet.values.insert(facet.values.end(), rounded.begin(), rounded.end());
+        facets.push_back(std::move(facet));
+    };
+    const std::string prefix(s::kTopicPrefix);
+    if (!has_remote() && (!spies.empty() || topics)) {
+        // One match counts every facet: check_at_least = every document makes it exhaustive,
+        // so the spies see each matching document once (after the phrase decider). Topics are
+        // multi-valued (boolean terms): each is counted from its own postings within the
+        // documents matched, rather than by a match of its own.
         Xapian::Enquire enquire(db_);
         enquire.set_query(query);
         enquire.set_weighting_scheme(Xapian::BoolWeight());
-        for (auto& f : spies) {
-            f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
-            enquire.add_matchspy(f.spy.get());
-        }
+        std::vector<Xapian::valueno> slots;
+        for (const auto& f : spies) slots.push_back(f.slot);
+        SlotValuesSpy values(slots);
+        if (!slots.empty()) enquire.add_matchspy(&values);
+        std::optional<MatchedDocsSpy> docs;
+        if (topics) enquire.add_matchspy(&docs.emplace(db_));
         const Xapian::MSet counted = enquire.get_mset(0, 0, all, nullptr, phrases);
-        if (matched != nullptr) *matched = counted.get_matches_estimated();
-        for (auto& f : spies) {
-            Facet facet{f.name, {}};
-            for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it) {
-                std::string value = *it;
-                if (f.slot == s::kRatingSlot) value = format_number(s::rating_from_value(value), 2);
-                facet.values.emplace_back(value, it.get_termfreq());
+        if (matched != nullptr && !spies.empty()) *matched = counted.get_matches_estimated();
+        for (std::size_t i = 0; i < spies.size(); ++i) add_slot_facet(spies[i], values.counts()[i]);
+        if (topics) {
+            Facet facet{"topic", {}};
+            for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+                const Xapian::doccount n = docs->count_holding(*it);
+                if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
             }
             facets.push_back(std::move(facet));
         }
-    }
-    if (topics) {
-        // Topics are multi-valued (boolean terms), so each is counted exactly by its own filter.
-        Facet facet{"topic", {}};
-        const std::string prefix(s::kTopicPrefix);
-        Xapian::Enquire enquire(db_);
-        enquire.set_weighting_scheme(Xapian::BoolWeight());
-        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
-            const Xapian::doccount n = enquire.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
-            if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
+    } else {
+        // Remote shards run only Xapian's own (serialisable) spies, so each topic is counted
+        // by a match of its own there.
+        if (!spies.empty()) {
+            Xapian::Enquire enquire(db_);
+            enquire.set_query(query);
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            for (auto& f : spies) {
+                f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
+                enquire.add_matchspy(f.spy.get());
+            }
+            const Xapian::MSet counted = enquire.get_mset(0, 0, all, nullptr, phrases);
+            if (matched != nullptr) *matched = counted.get_matches_estimated();
+            for (auto& f : spies) {
+                std::vector<std::pair<std::string, Xapian::doccount>> counts;
+                for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it)
+                    counts.emplace_back(*it, it.get_termfreq());
+                add_slot_facet(f, counts);
+            }
         }
-        facets.push_back(std::move(facet));
+        if (topics) {
+            Facet facet{"topic", {}};
+            Xapian::Enquire enquire(db_);
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+                enquire.set_query(
+                    Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
+                const Xapian::doccount n =
+                    enquire.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
+                if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
+            }
+            facets.push_back(std::move(facet));
+        }
     }
     for (Facet& f : facets) {
         std::stable_sort(f.values.begin(), f.values.end(), [](const auto& a, const auto& b) {
