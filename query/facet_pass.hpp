@@ -37,12 +37,12 @@ class SlotValuesSpy final : public Xapian::MatchSpy {
 
 /// A match spy that remembers which documents matched, one bit per docid of `db` (125 KB for
 /// a million documents), so that a term's postings can then be counted within the match.
-/// Docids are those of the database the match runs on (several local shards combined
-/// included). It has no name(), so it cannot run on a remote shard. Not thread-safe; one per
-/// match.
+/// Only for a match on one database: over several shards combined, Xapian 1.4 hands a spy
+/// each shard's own docids, which the combined postings do not use. It has no name(), so it
+/// cannot run on a remote shard. Not thread-safe; one per match.
 class MatchedDocsSpy final : public Xapian::MatchSpy {
   public:
-    /// REQUIRES: `db` is the database the match runs on, and outlives the spy.
+    /// REQUIRES: `db` is the database the match runs on and holds one database (size() 1).
     explicit MatchedDocsSpy(const Xapian::Database& db);
 
     void operator()(const Xapian::Document& doc, double wt) override;

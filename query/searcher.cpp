@@ -633,11 +633,15 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
         facets.push_back(std::move(facet));
     };
     const std::string prefix(s::kTopicPrefix);
-    if (!has_remote() && (!spies.empty() || topics)) {
+    // Topics are multi-valued (boolean terms). Within one database each is counted from its
+    // own postings against the docids the match saw; over several shards a spy sees each
+    // shard's own docids, which the combined postings do not use, so there (and over remote
+    // shards) each topic is counted by a filtered match of its own.
+    const bool local = !has_remote();
+    const bool topics_in_pass = topics && local && db_.size() == 1;
+    if (local && (!spies.empty() || topics_in_pass)) {
         // One match counts every facet: check_at_least = every document makes it exhaustive,
-        // so the spies see each matching document once (after the phrase decider). Topics are
-        // multi-valued (boolean terms): each is counted from its own postings within the
-        // documents matched, rather than by a match of its own.
+        // so the spies see each matching document once (after the phrase decider).
         Xapian::Enquire enquire(db_);
         enquire.set_query(query);
         enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -646,11 +650,11 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
         SlotValuesSpy values(slots);
         if (!slots.empty()) enquire.add_matchspy(&values);
         std::optional<MatchedDocsSpy> docs;
-        if (topics) enquire.add_matchspy(&docs.emplace(db_));
+        if (topics_in_pass) enquire.add_matchspy(&docs.emplace(db_));
         const Xapian::MSet counted = enquire.get_mset(0, 0, all, nullptr, phrases);
         if (matched != nullptr && !spies.empty()) *matched = counted.get_matches_estimated();
         for (std::size_t i = 0; i < spies.size(); ++i) add_slot_facet(spies[i], values.counts()[i]);
-        if (topics) {
+        if (topics_in_pass) {
             Facet facet{"topic", {}};
             for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
                 const Xapian::doccount n = docs->count_holding(*it);
@@ -658,39 +662,35 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             }
             facets.push_back(std::move(facet));
         }
-    } else {
-        // Remote shards run only Xapian's own (serialisable) spies, so each topic is counted
-        // by a match of its own there.
-        if (!spies.empty()) {
-            Xapian::Enquire enquire(db_);
-            enquire.set_query(query);
-            enquire.set_weighting_scheme(Xapian::BoolWeight());
-            for (auto& f : spies) {
-                f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
-                enquire.add_matchspy(f.spy.get());
-            }
-            const Xapian::MSet counted = enquire.get_mset(0, 0, all, nullptr, phrases);
-            if (matched != nullptr) *matched = counted.get_matches_estimated();
-            for (auto& f : spies) {
-                std::vector<std::pair<std::string, Xapian::doccount>> counts;
-                for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it)
-                    counts.emplace_back(*it, it.get_termfreq());
-                add_slot_facet(f, counts);
-            }
+    } else if (!spies.empty()) {
+        // Remote shards run only Xapian's own (serialisable) spies.
+        Xapian::Enquire enquire(db_);
+        enquire.set_query(query);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        for (auto& f : spies) {
+            f.spy = std::make_unique<Xapian::ValueCountMatchSpy>(f.slot);
+            enquire.add_matchspy(f.spy.get());
         }
-        if (topics) {
-            Facet facet{"topic", {}};
-            Xapian::Enquire enquire(db_);
-            enquire.set_weighting_scheme(Xapian::BoolWeight());
-            for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
-                enquire.set_query(
-                    Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
-                const Xapian::doccount n =
-                    enquire.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
-                if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
-            }
-            facets.push_back(std::move(facet));
+        const Xapian::MSet counted = enquire.get_mset(0, 0, all, nullptr, phrases);
+        if (matched != nullptr) *matched = counted.get_matches_estimated();
+        for (auto& f : spies) {
+            std::vector<std::pair<std::string, Xapian::doccount>> counts;
+            for (auto it = f.spy->values_begin(); it != f.spy->values_end(); ++it)
+                counts.emplace_back(*it, it.get_termfreq());
+            add_slot_facet(f, counts);
         }
+    }
+    if (topics && !topics_in_pass) {
+        Facet facet{"topic", {}};
+        Xapian::Enquire enquire(db_);
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+        for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
+            const Xapian::doccount n =
+                enquire.get_mset(0, 0, all, nullptr, phrases).get_matches_estimated();
+            if (n > 0) facet.values.emplace_back((*it).substr(prefix.size()), n);
+        }
+        facets.push_back(std::move(facet));
     }
     for (Facet& f : facets) {
         std::stable_sort(f.values.begin(), f.values.end(), [](const auto& a, const auto& b) {
