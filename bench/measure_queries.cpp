@@ -55,6 +55,7 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
     for (const std::string& f : text::split(options.facets, ',')) {
         if (!f.empty()) request.facets.push_back(f);
     }
+    request.exact_count_limit = options.exact_count_limit;
 
     std::ofstream dump;
     if (!options.dump.empty()) {
@@ -65,6 +66,7 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
     std::vector<std::vector<double>> wall(queries.size()), cpu(queries.size());
     std::vector<std::string> errors(queries.size());
     double results = 0;
+    double exact = 0;
     const std::size_t rounds = options.warmup + options.passes;
     for (std::size_t round = 0; round < rounds; ++round) {
         const bool timed = round >= options.warmup;
@@ -83,8 +85,9 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
                 }
                 if (!last) continue;
                 results += static_cast<double>(r.hits.size());
+                exact += r.total.exact() ? 1 : 0;
                 if (!dump.is_open()) continue;
-                dump << i << "\t#\t" << r.estimated << '\n';
+                dump << i << "\t#\t" << (r.total.exact() ? "" : "~") << r.total.estimated << '\n';
                 char score[32];
                 for (const query::Hit& h : r.hits) {
                     std::snprintf(score, sizeof score, "%.17g", h.score);
@@ -136,6 +139,7 @@ int run_measure_queries(const MeasureQueriesOptions& options, std::ostream& out,
         << "metric cpu_p50_ms=" << metric_number(c.p50_ms) << '\n'
         << "metric cpu_p99_ms=" << metric_number(c.p99_ms) << '\n'
         << "metric mean_results=" << metric_number(results / std::max(1.0, n)) << '\n'
+        << "metric exact_counts=" << metric_number(exact / std::max(1.0, n)) << '\n'
         << "metric errors=" << failed << '\n';
     std::vector<std::size_t> order(wall_ms.size());
     for (std::size_t j = 0; j < order.size(); ++j) order[j] = j;
@@ -183,7 +187,9 @@ std::optional<MeasureQueriesOptions> parse_measure_queries_args(int argc, const 
         "slowest", po::value(&o.slowest)->default_value(o.slowest),
         "also list the N slowest queries, slowest first (the ones that set p99)")(
         "distinct", po::bool_switch(&o.distinct), "collapse duplicate reviews (--distinct)")(
-        "facets", po::value(&o.facets), "count these facets for every query, e.g. rating,year");
+        "facets", po::value(&o.facets), "count these facets for every query, e.g. rating,year")(
+        "exact-count-limit", po::value(&o.exact_count_limit)->default_value(o.exact_count_limit),
+        "count matches exactly up to this many (0: Xapian's estimate only)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);

@@ -4,6 +4,8 @@
 #include <ostream>
 #include <string>
 
+#include "query/searcher.hpp"
+
 /// bench/measure-queries: revsearch's query side alone, on an index that already exists. The
 /// same query set and the same timing as bench/peers, without building anything and without
 /// the peer, so one case can be profiled (callgrind, perf) or compared between two builds.
@@ -25,13 +27,17 @@ struct MeasureQueriesOptions {
     std::size_t slowest = 0;         ///< also list this many slowest queries, slowest first
     bool distinct = false;           ///< SearchRequest::distinct: collapse duplicate reviews
     std::string facets;              ///< facets counted per query, comma-separated ("": none)
+    /// SearchRequest::exact_count_limit: count matches exactly up to this many (the cost of
+    /// exact counts is this option against 0).
+    std::size_t exact_count_limit = query::SearchRequest::kDefaultExactCountLimit;
 };
 
 /// Runs the workload and writes a summary and one `metric name=value` line per figure to `out`:
 /// `queries`, `p50_ms`, `p95_ms`, `p99_ms`, `mean_ms`, `qps`, `cpu_p50_ms`, `cpu_p99_ms`,
-/// `mean_results`, `errors`. With `dump`, writes one line per query (`qid TAB # TAB estimated`
-/// and the error, if any) and one per hit (`qid TAB rank TAB id TAB score TAB snippet`, the
-/// score with 17 significant digits, the snippet's marks as `[` and `]`). With `slowest`, lists
+/// `mean_results`, `exact_counts` (the share of queries whose total was exact), `errors`. With
+/// `dump`, writes one line per query (`qid TAB # TAB total`, the count or `~` and Xapian's
+/// estimate, and the error, if any) and one per hit (`qid TAB rank TAB id TAB score TAB snippet`,
+/// the score with 17 significant digits, the snippet's marks as `[` and `]`). With `slowest`, lists
 /// that many queries, slowest first, as `slow RANK: WALL ms (CPU ms CPU) QUERY`: the ones that
 /// set p99, to profile one at a time. Returns 0, or 1 when a
 /// query failed. Throws UsageError for bad options, IndexError if the index cannot be opened.

@@ -381,6 +381,9 @@ int run_peers(const PeersOptions& options, std::ostream& out, std::ostream& err)
                 request.k = k;
                 request.snippets = snippets;
                 request.ids_only = !snippets && options.batch_ids_only;
+                // FTS5 returns the top k and no count, so neither does revsearch here;
+                // bench/measure-queries --exact-count-limit measures what counting costs.
+                request.exact_count_limit = 0;
                 std::vector<std::string> ids;
                 for (query::Hit& h : searcher.search(request).hits)
                     ids.push_back(std::move(h.review.id));

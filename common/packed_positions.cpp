@@ -1,6 +1,7 @@
 #include "common/packed_positions.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/error.hpp"
 #include "common/schema.hpp"
@@ -167,10 +168,44 @@ std::uint32_t PackedDocument::at(std::size_t i) const noexcept {
     return n;
 }
 
-bool PackedDocument::in_slot(std::size_t i, const std::vector<std::uint32_t>& slot) const noexcept {
-    const std::uint32_t n = at(i);
-    return n != 0 && std::find(slot.begin(), slot.end(), n) != slot.end();
+namespace {
+
+/// True when each of the first `n` slots can have a position of its own in [begin, end);
+/// `at_slot` lists each slot's positions in order.
+bool assignable(const std::vector<std::vector<std::size_t>>& at_slot, std::size_t n,
+                std::size_t begin, std::size_t end) {
+    // Slots share words ("(tea OR rain) NEAR rain"), so each needs a position of its own: a
+    // bipartite matching of slots to the positions in [begin, end), found by augmenting paths
+    // (Kuhn's algorithm), O(slots x edges) rather than the exponential search of every
+    // assignment.
+    thread_local std::vector<std::size_t> owner;  // per position in the window: slot + 1, or 0
+    thread_local std::vector<std::size_t> seen;   // per position: the round that last saw it
+    owner.assign(end - begin, 0);
+    seen.assign(end - begin, 0);
+    std::size_t round = 0;
+    // Depth-first search from slot s for a free position, moving owners along the way.
+    const std::function<bool(std::size_t)> place = [&](std::size_t s) {
+        const auto& list = at_slot[s];
+        for (auto it = std::lower_bound(list.begin(), list.end(), begin);
+             it != list.end() && *it < end; ++it) {
+            const std::size_t j = *it - begin;
+            if (seen[j] == round) continue;
+            seen[j] = round;
+            if (owner[j] == 0 || place(owner[j] - 1)) {
+                owner[j] = s + 1;
+                return true;
+            }
+        }
+        return false;
+    };
+    for (std::size_t s = 0; s < n; ++s) {
+        ++round;
+        if (!place(s)) return false;
+    }
+    return true;
 }
+
+}  // namespace
 
 bool PackedDocument::matches(const std::vector<std::vector<std::uint32_t>>& slots, unsigned window,
                              bool ordered) const {
@@ -180,61 +215,88 @@ bool PackedDocument::matches(const std::vector<std::vector<std::uint32_t>>& slot
     }
     const std::size_t n = slots.size();
     if (window < n) window = static_cast<unsigned>(n);
+    // Each slot's positions, in order: one pass over the document. Everything below moves
+    // forward through these lists, so no check costs more than a few passes over them,
+    // whatever the window (NEAR/99999 included).
+    thread_local std::vector<std::vector<std::size_t>> at_slot;
+    thread_local std::vector<std::size_t> any_slot;  // positions some slot can take
+    if (at_slot.size() < n) at_slot.resize(n);
+    for (std::size_t s = 0; s < n; ++s) at_slot[s].clear();
+    any_slot.clear();
+    for (std::size_t i = 0; i < length_; ++i) {
+        const std::uint32_t word = at(i);
+        if (word == 0) continue;
+        bool used = false;
+        for (std::size_t s = 0; s < n; ++s) {
+            if (std::find(slots[s].begin(), slots[s].end(), word) != slots[s].end()) {
+                at_slot[s].push_back(i);
+                used = true;
+            }
+        }
+        if (used) any_slot.push_back(i);
+    }
+    if (any_slot.size() < n) return false;  // n slots need n positions
+    for (std::size_t s = 0; s < n; ++s) {
+        if (at_slot[s].empty()) return false;
+    }
+    thread_local std::vector<std::size_t> next;  // per slot, an index into at_slot[slot]
+    next.assign(n, 0);
     if (ordered) {
-        // The earliest position for each next slot is never worse than a later one, so a
-        // greedy scan from each start finds a match whenever one starts there.
-        for (std::size_t start = 0; start < length_; ++start) {
-            if (!in_slot(start, slots[0])) continue;
-            const std::size_t limit = std::min<std::size_t>(length_, start + window);
+        // From each start, the earliest position for each next slot is never worse than a
+        // later one, so the greedy choice finds a match whenever one starts there; and the
+        // greedy positions only move forward as the start does.
+        for (const std::size_t start : at_slot[0]) {
             std::size_t at_pos = start;
             std::size_t s = 1;
             for (; s < n; ++s) {
-                std::size_t j = at_pos + 1;
-                while (j < limit && !in_slot(j, slots[s])) ++j;
-                if (j >= limit) break;
-                at_pos = j;
+                const auto& list = at_slot[s];
+                while (next[s] < list.size() && list[next[s]] <= at_pos) ++next[s];
+                if (next[s] == list.size()) return false;  // no later start can do better
+                at_pos = list[next[s]];
+                if (at_pos >= start + window) break;
             }
             if (s == n) return true;
         }
         return false;
     }
-    // NEAR: some window starting at a word holds a distinct position for every slot. When no
-    // two slots share a word number, a position in the window for each slot is enough;
-    // otherwise ("(tea OR rain) NEAR rain") positions are assigned by backtracking.
+    // NEAR: some window holds a position of every slot, each slot at a position of its own. A
+    // window can start at the first position it uses, so the starts tried are the slots'
+    // positions, in order (merged from the lists).
     bool shared = false;
     for (std::size_t a = 0; a < n && !shared; ++a) {
         for (std::size_t b = a + 1; b < n && !shared; ++b) {
             for (std::uint32_t x : slots[a]) shared = shared || std::find(slots[b].begin(), slots[b].end(), x) != slots[b].end();
         }
     }
-    std::vector<std::size_t> used;
-    for (std::size_t start = 0; start < length_; ++start) {
-        if (at(start) == 0) continue;
-        const std::size_t limit = std::min<std::size_t>(length_, start + window);
-        bool each = true;
-        for (std::size_t s = 0; s < n && each; ++s) {
-            std::size_t j = start;
-            while (j < limit && !in_slot(j, slots[s])) ++j;
-            each = j < limit;
+    thread_local std::vector<std::size_t> from;  // per slot, the first index >= the start
+    from.assign(n, 0);
+    std::size_t first = 0, last = 0;  // the positions of any_slot in the window: [first, last)
+    for (;;) {
+        // The next start: the smallest position not yet tried as one.
+        std::size_t start = static_cast<std::size_t>(-1);
+        for (std::size_t s = 0; s < n; ++s) {
+            if (next[s] < at_slot[s].size()) start = std::min(start, at_slot[s][next[s]]);
         }
-        if (!each) continue;
-        if (!shared) return true;
-        used.clear();
-        if (assign(slots, 0, start, limit, used)) return true;
+        if (start == static_cast<std::size_t>(-1)) return false;
+        const std::size_t end = std::min<std::size_t>(length_, start + window);
+        bool each = true;
+        for (std::size_t s = 0; s < n; ++s) {
+            const auto& list = at_slot[s];
+            while (from[s] < list.size() && list[from[s]] < start) ++from[s];
+            each = each && from[s] < list.size() && list[from[s]] < end;
+        }
+        while (any_slot[first] < start) ++first;
+        last = std::max(last, first);
+        while (last < any_slot.size() && any_slot[last] < end) ++last;
+        // Shared words: a window with fewer positions than slots cannot give each its own.
+        if (each && (!shared || (last - first >= n && assignable(at_slot, n, start, end))))
+            return true;
+        // A window that reaches the end holds every later one.
+        if (end == length_) return false;
+        for (std::size_t s = 0; s < n; ++s) {
+            if (next[s] < at_slot[s].size() && at_slot[s][next[s]] == start) ++next[s];
+        }
     }
-    return false;
-}
-
-bool PackedDocument::assign(const std::vector<std::vector<std::uint32_t>>& slots, std::size_t s,
-                            std::size_t begin, std::size_t end, std::vector<std::size_t>& used) const {
-    if (s == slots.size()) return true;
-    for (std::size_t j = begin; j < end; ++j) {
-        if (!in_slot(j, slots[s]) || std::find(used.begin(), used.end(), j) != used.end()) continue;
-        used.push_back(j);
-        if (assign(slots, s + 1, begin, end, used)) return true;
-        used.pop_back();
-    }
-    return false;
 }
 
 }  // namespace revsearch::positions

@@ -90,12 +90,7 @@ public:
     [[nodiscard]] bool matches(const std::vector<std::vector<std::uint32_t>>& slots, unsigned window,
                                bool ordered) const;
 
-private:
-    [[nodiscard]] bool in_slot(std::size_t i, const std::vector<std::uint32_t>& slot) const noexcept;
-    /// Gives slots s.. distinct positions in [begin, end), not in `used`; true if it can.
-    [[nodiscard]] bool assign(const std::vector<std::vector<std::uint32_t>>& slots, std::size_t s,
-                              std::size_t begin, std::size_t end, std::vector<std::size_t>& used) const;
-
+  private:
     const unsigned char* hashes_ = nullptr;
     const unsigned char* codes_ = nullptr;
     std::size_t length_ = 0;

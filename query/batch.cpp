@@ -127,23 +127,37 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
     return out;
 }
 
-void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchRequest request,
-               const PrintOptions& print, std::ostream& out, std::ostream* progress,
-               std::ostream* warnings) {
+std::size_t run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchRequest request,
+                      const PrintOptions& print, std::ostream& out, std::ostream* progress,
+                      std::ostream* warnings) {
+    std::size_t failed = 0;
     std::set<std::string> warned;
     request.snippets = false;
     request.suggest = false;
     request.ids_only = true;  // a TREC run prints ids and scores only
+    request.exact_count_limit = 0;  // and no counts
     PrintOptions p = print;
     p.format = OutputFormat::Trec;
     std::size_t done = 0;
     for (const Topic& topic : topics) {
         request.query = topic.text;
         p.qid = topic.qid;
-        const SearchResult result = searcher.search(request);
-        print_results(out, result, p);
-        for (const std::string& w : result.warnings) {
-            if (warnings != nullptr && warned.insert(w).second) *warnings << "warning: " << w << '\n';
+        try {
+            const SearchResult result = searcher.search(request);
+            print_results(out, result, p);
+            for (const std::string& w : result.warnings) {
+                if (warnings != nullptr && warned.insert(w).second)
+                    *warnings << "warning: " << w << '\n';
+            }
+            for (const std::string& note : result.notices) {
+                if (warnings != nullptr)
+                    *warnings << "note: query " << topic.qid << ": " << note << '\n';
+            }
+        } catch (const QueryError& e) {
+            // One topic past the budget (or not a query) does not end a long run.
+            ++failed;
+            if (warnings != nullptr)
+                *warnings << "error: query " << topic.qid << ": " << e.what() << '\n';
         }
         ++done;
         if (progress != nullptr) {
@@ -151,6 +165,7 @@ void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchReque
         }
     }
     if (progress != nullptr) *progress << '\n';
+    return failed;
 }
 
 }  // namespace revsearch::query

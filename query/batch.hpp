@@ -30,10 +30,14 @@ struct Topic {
 /// Runs every topic and writes a TREC run (`qid Q0 docid rank score tag`), deterministic:
 /// ties are broken by review id. With `manifest` non-empty, the run starts with it as `#`
 /// comment lines. Shows a progress line on `progress` when it is a terminal. Writes each
-/// distinct warning of the results (e.g. shards left out) once to `warnings`, when given.
-void run_batch(Searcher& searcher, const std::vector<Topic>& topics, SearchRequest request,
-               const PrintOptions& print, std::ostream& out, std::ostream* progress,
-               std::ostream* warnings = nullptr);
+/// distinct warning of the results (e.g. shards left out) once to `warnings`, when given, and
+/// each notice of the query budget with its query id. A topic the budget refuses, or whose
+/// text is not a query, gets no run lines: it is reported on `warnings` as an error naming
+/// the topic, and the run goes on. Returns the number of topics refused so.
+[[nodiscard]] std::size_t run_batch(Searcher& searcher, const std::vector<Topic>& topics,
+                                    SearchRequest request, const PrintOptions& print,
+                                    std::ostream& out, std::ostream* progress,
+                                    std::ostream* warnings = nullptr);
 
 /// The manifest lines of a run: revsearch version, analyzer, weighting and options, and the
 /// index's own manifest (sources, counts).

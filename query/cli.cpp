@@ -44,8 +44,8 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
     po::options_description general("Options");
     general.add_options()("help,h", "show this help")("version", "show the version");
     db.add_to(general);
-    general.add_options()(
-        "top,k", po::value(&o.request.k)->default_value(o.request.k), "number of results")(
+    general.add_options()("top,k", po::value(&o.request.k)->default_value(o.request.k),
+                          "number of results")(
         "offset", po::value(&o.request.offset)->default_value(0), "skip this many results")(
         "sort", po::value(&sort)->default_value(sort),
         "relevance, date, rating, or topic:NAME (the strongest mentions of a topic first)")(
@@ -65,30 +65,31 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "prf", po::value(&prf),
         "pseudo-relevance feedback: [rm3:|bo1:]DOCS:TERMS[:WEIGHT], or off (batch mode's default "
         "is in the README)")(
-        "like", po::value(&o.request.like_id), "reviews like the review with this id")(
+        "like", po::value(&o.request.like_id),
+        "reviews like the review with this id; with a query, among the reviews it matches")(
         "facets", po::value(&facets),
         "count matches by topic, reviewer, category, year, rating; topic>=N counts only "
         "reviews with at least N mentions of the topic per 1,000 words")(
         "facet-limit", po::value(&o.request.facet_limit)->default_value(o.request.facet_limit),
-        "values shown per facet")(
-        "explain", po::bool_switch(&o.request.explain), "show each term's part in each score")(
+        "values shown per facet")("explain", po::bool_switch(&o.request.explain),
+                                  "show each term's part in each score")(
         "synonyms", po::value(&synonyms), "expand query words with groups from this file")(
         "no-suggest", "do not suggest spelling corrections")(
         "queries", po::value(&o.queries_file),
         "batch: run every query of this file (TREC topics, SMART, or qid<TAB>text) as a TREC run")(
         "number-by-position", po::bool_switch(&o.number_by_position),
         "batch: number SMART queries 1, 2, ... by position (Cranfield's judgments do)")(
-        "manifest", po::bool_switch(&o.manifest), "batch: start the run with the manifest as # lines")(
+        "manifest", po::bool_switch(&o.manifest),
+        "batch: start the run with the manifest as # lines")(
         "format", po::value(&format)->default_value(format), "text, json or trec")(
         "highlight", po::value(&highlight),
         "ansi, html, plain or none (default: ansi on a terminal; html for json; plain otherwise)")(
-        "snippet-chars", po::value(&o.request.snippet_chars)->default_value(o.request.snippet_chars),
-        "snippet length in bytes")(
-        "no-snippets", "leave snippets out")(
+        "snippet-chars",
+        po::value(&o.request.snippet_chars)->default_value(o.request.snippet_chars),
+        "snippet length in bytes")("no-snippets", "leave snippets out")(
         "qid", po::value(&o.print.qid)->default_value(o.print.qid), "query id for --format trec")(
         "run-tag", po::value(&o.print.run_tag)->default_value(o.print.run_tag),
-        "run tag for --format trec")(
-        "repl", po::bool_switch(&o.repl), "open the interactive REPL")(
+        "run tag for --format trec")("repl", po::bool_switch(&o.repl), "open the interactive REPL")(
         "stats", po::bool_switch(&o.stats),
         "describe the index: counts, fields, topics, sources, rejects (text or json)");
     unsigned timeout_ms = o.open.timeout_ms;
@@ -97,18 +98,39 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "sharded index: search the shards that answer and warn about the others")(
         "timeout", po::value(&timeout_ms)->default_value(timeout_ms),
         "sharded index: milliseconds a remote shard may take to connect or answer (0: no limit)");
+    QueryBudget& budget = o.request.budget;
+    std::uint64_t max_cost = budget.max_cost;
+    po::options_description cost("Query cost (searches, the REPL, batch runs and --serve alike)");
+    cost.add_options()("max-query-bytes",
+                       po::value(&budget.max_query_bytes)->default_value(budget.max_query_bytes),
+                       "longest query text")(
+        "max-query-terms", po::value(&budget.max_terms)->default_value(budget.max_terms),
+        "most terms in a query (a word of the default field counts twice: body and title)")(
+        "max-phrase-words",
+        po::value(&budget.max_phrase_words)->default_value(budget.max_phrase_words),
+        "most words in one phrase or NEAR")(
+        "max-query-depth", po::value(&budget.max_depth)->default_value(budget.max_depth),
+        "deepest nesting of brackets and operators")(
+        "max-wildcard-terms",
+        po::value(&budget.max_wildcard_terms)->default_value(budget.max_wildcard_terms),
+        "most index terms the query's wildcards expand to, all together")(
+        "max-query-cost", po::value(&max_cost)->default_value(max_cost),
+        "most a query may cost, in postings read (a wildcard's count 4 times, and each phrase "
+        "check 40 + 8 per word)")(
+        "exact-count-limit",
+        po::value(&o.request.exact_count_limit)->default_value(o.request.exact_count_limit),
+        "count matches exactly up to this many; past it print Xapian's estimate and bounds");
+    general.add(cost);
     po::options_description serving("Serving (--serve)");
     serving.add_options()(
         "serve", po::value(&serve),
         "serve the HTTP API and search page on [ADDR:]PORT (address 127.0.0.1 unless given; "
-        "port 0 picks a free one)")(
-        "threads", po::value(&server.threads)->default_value(server.threads),
-        "request threads (and searchers)")(
+        "port 0 picks a free one)")("threads",
+                                    po::value(&server.threads)->default_value(server.threads),
+                                    "request threads (and searchers)")(
         "max-k", po::value(&server.max_k)->default_value(server.max_k), "most results per request")(
         "max-offset", po::value(&server.max_offset)->default_value(server.max_offset),
         "deepest result a request may start from")(
-        "max-query-bytes", po::value(&server.max_query_bytes)->default_value(server.max_query_bytes),
-        "longest query text")(
         "max-filters", po::value(&server.max_filters)->default_value(server.max_filters),
         "most filters per request")(
         "request-timeout", po::value(&request_timeout)->default_value(request_timeout),
@@ -131,6 +153,16 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         return std::nullopt;
     }
     o.db_path = db.path;
+    budget.max_cost = max_cost;
+    if (budget.max_query_bytes == 0 || budget.max_query_bytes > 8192) {
+        throw UsageError("--max-query-bytes must be 1 to 8192");
+    }
+    if (budget.max_terms == 0 || budget.max_phrase_words < 2 || budget.max_depth == 0 ||
+        budget.max_cost == 0) {
+        throw UsageError(
+            "--max-query-terms, --max-query-depth and --max-query-cost must be at "
+            "least 1, --max-phrase-words at least 2");
+    }
     o.open.timeout_ms = timeout_ms;
     o.open.connect_timeout_ms = timeout_ms;
     for (const auto& w : words) o.request.query += (o.request.query.empty() ? "" : " ") + w;
@@ -187,9 +219,7 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         if (server.max_k == 0 || server.max_k > 10000) throw UsageError("--max-k must be 1 to 10000");
         if (server.max_offset > 10000000) throw UsageError("--max-offset must be at most 10000000");
         if (server.max_filters > 100) throw UsageError("--max-filters must be at most 100");
-        if (server.max_query_bytes == 0 || server.max_query_bytes > 8192) {
-            throw UsageError("--max-query-bytes must be 1 to 8192");
-        }
+        server.max_query_bytes = budget.max_query_bytes;
         if (request_timeout < 1 || request_timeout > 3600) {
             throw UsageError("--request-timeout must be 1 to 3600 seconds");
         }
@@ -229,18 +259,23 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
             const auto topics = read_topics(topics_in, o->queries_file, o->number_by_position);
             if (o->manifest) out << run_manifest(searcher, o->request);
             const bool show = &err == &std::cerr && cli::is_terminal(2);
-            run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr, &err);
-            return static_cast<int>(ExitCode::Ok);
+            const std::size_t failed =
+                run_batch(searcher, topics, o->request, o->print, out, show ? &err : nullptr, &err);
+            return static_cast<int>(failed == 0 ? ExitCode::Ok : ExitCode::Usage);
         }
-        const bool repl = o->repl || (o->request.query.empty() && in_terminal);
+        // --like is a search of its own: with no query it needs none.
+        const bool nothing_asked = o->request.query.empty() && o->request.like_id.empty();
+        const bool repl = o->repl || (nothing_asked && in_terminal);
         if (!repl) {
-            if (o->request.query.empty()) throw UsageError("no query given (see --help, or use --repl)");
+            if (nothing_asked) throw UsageError("no query given (see --help, or use --repl)");
             const SearchResult result = searcher.search(o->request);
             print_results(out, result, o->print);
             if (!result.suggestion.empty() && o->print.format != OutputFormat::Text) {
                 err << "did you mean: " << result.suggestion << '\n';
             }
             for (const std::string& w : result.warnings) err << "revsearch-query: warning: " << w << '\n';
+            for (const std::string& n : result.notices)
+                err << "revsearch-query: note: " << n << '\n';
             return static_cast<int>(ExitCode::Ok);
         }
         // Piped input gets no prompt and no colour, so scripts read clean output.

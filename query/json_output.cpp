@@ -48,6 +48,28 @@ json facets_json(const std::vector<Facet>& facets) {
     return out;
 }
 
+json total_json(const MatchCount& total) {
+    return {{"exact", total.exact()},
+            {"value", total.exact() ? total.lower : total.estimated},
+            {"lower", total.lower},
+            {"upper", total.upper}};
+}
+
+json summary_json(const SearchResult& result) {
+    json warnings = result.warnings;
+    for (const std::string& n : result.notices) warnings.push_back(n);
+    return {{"total", total_json(result.total)},
+            {"returned", result.hits.size()},
+            {"suggestion", result.suggestion.empty() ? json(nullptr) : json(result.suggestion)},
+            {"expansion", result.expansion},
+            {"facets", facets_json(result.facets)},
+            {"warnings", std::move(warnings)},
+            {"distinct", result.distinct},
+            {"copies_collapsed", result.distinct && result.counted
+                                     ? json(result.counted->documents - result.counted->reviews)
+                                     : json(nullptr)}};
+}
+
 json review_json(const Review& review, Highlight highlight, const Highlighter* highlighter) {
     Hit hit;
     hit.review = review;

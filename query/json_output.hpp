@@ -26,6 +26,18 @@ namespace revsearch::query {
 /// `{"value": ..., "count": ...}` objects, most frequent first.
 [[nodiscard]] nlohmann::ordered_json facets_json(const std::vector<Facet>& facets);
 
+/// A match count: `{"exact": true|false, "value": N, "lower": L, "upper": U}`. `value` is the
+/// number of matching reviews when `exact`, and Xapian's estimate of it otherwise; `lower` and
+/// `upper` bound it in both cases (they equal `value` when exact).
+[[nodiscard]] nlohmann::ordered_json total_json(const MatchCount& total);
+
+/// The last line of `--format json`, printed after the hits even when there are none:
+/// `{"total": total_json(), "returned": hits printed, "suggestion": "..." or null,
+/// "expansion": [terms added by --prf or --like], "facets": facets_json(),
+/// "warnings": [warnings, then notices], "distinct": whether duplicates were collapsed,
+/// "copies_collapsed": copies left out when the match was counted in full, else null}`. Hit lines have a "rank" and this line has none.
+[[nodiscard]] nlohmann::ordered_json summary_json(const SearchResult& result);
+
 /// A whole review: the fields of hit_json() without rank, score, snippet and copies, plus body,
 /// source and extra; its content_key is computed from the review as the indexer computed it.
 /// With a `highlighter` (which must outlive the call) the body has the query's words marked

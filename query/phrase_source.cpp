@@ -95,8 +95,10 @@ std::string CompiledPhrase::describe() const {
     return out + " window " + std::to_string(window_) + ")";
 }
 
-PackedPhraseDecider::PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db)
-    : db_(db) {
+PackedPhraseDecider::PackedPhraseDecider(std::vector<PhraseChoice> choices,
+                                         const Xapian::Database& db,
+                                         std::shared_ptr<PhraseCheckBudget> budget)
+    : db_(db), budget_(std::move(budget)) {
     for (PhraseChoice& choice : choices) {
         std::vector<Checked> compiled;
         for (PhraseSpec& p : choice) compiled.push_back({CompiledPhrase(std::move(p.slots), p.window, p.ordered), {}, 0});
@@ -117,8 +119,13 @@ bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
     const std::string packed = doc.get_value(s::kPositionsSlot);
     const Xapian::docid did = doc.get_docid();
     const auto term_list = [&doc] { return doc.termlist_begin(); };
+    bool ran_out = false;
     for (const auto& choice : choices_) {
         const bool any = std::any_of(choice.begin(), choice.end(), [&](const Checked& c) {
+            if (budget_ && !budget_->spend(c.phrase.slots().size())) {
+                ran_out = true;
+                return false;
+            }
             // One phrase of single words: the document matched the AND of those words, which
             // the query requires, so it holds them all. Otherwise their postings say.
             std::function<bool()> present;
@@ -133,17 +140,26 @@ bool PackedPhraseDecider::operator()(const Xapian::Document& doc) const {
             }
             return c.phrase.holds(packed, term_list, present);
         });
-        if (!any) return false;
+        if (!any) {
+            // Refused unchecked once the budget ran out; otherwise checked and found wanting.
+            if (budget_ && ran_out) {
+                budget_->skipped();
+            } else if (budget_) {
+                budget_->checked();
+            }
+            return false;
+        }
     }
+    if (budget_) budget_->checked();
     return true;
 }
 
 PackedPhraseSource::PackedPhraseSource(std::vector<std::vector<std::string>> slots, unsigned window,
-                                       bool ordered)
-    : phrase_(std::move(slots), window, ordered) {}
+                                       bool ordered, std::shared_ptr<PhraseCheckBudget> budget)
+    : phrase_(std::move(slots), window, ordered), budget_(std::move(budget)) {}
 
 PackedPhraseSource* PackedPhraseSource::clone() const {
-    return new PackedPhraseSource(phrase_.slots(), phrase_.window(), phrase_.ordered());
+    return new PackedPhraseSource(phrase_.slots(), phrase_.window(), phrase_.ordered(), budget_);
 }
 
 void PackedPhraseSource::init(const Xapian::Database& db) {
@@ -180,6 +196,13 @@ Xapian::doccount PackedPhraseSource::get_termfreq_est() const {
 }
 
 bool PackedPhraseSource::holds_phrase(Xapian::docid did) {
+    if (budget_) {
+        if (!budget_->spend(phrase_.slots().size())) {
+            budget_->skipped();
+            return false;
+        }
+        budget_->checked();
+    }
     if (!values_.check(did) || values_ == db_.valuestream_end(s::kPositionsSlot) ||
         values_.get_docid() != did) {
         return false;
@@ -209,6 +232,12 @@ void PackedPhraseSource::seek(Xapian::docid from) {
         if (holds_phrase(candidate)) {
             current_ = candidate;
             valid_ = true;
+            return;
+        }
+        if (budget_ && budget_->documents_skipped() > 0) {
+            // The budget is spent: end here rather than refuse every candidate left.
+            at_end_ = true;
+            valid_ = false;
             return;
         }
         from = candidate + 1;
@@ -303,7 +332,8 @@ std::pair<PhraseSpec, Xapian::Query> relax(const Xapian::Query& node) {
 /// `required`: every match of the whole query must match this node. `deferred`, when not
 /// null, collects the phrases left to a decider.
 Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& count,
-                           std::vector<PhraseChoice>* deferred) {
+                           std::vector<PhraseChoice>* deferred,
+                           const std::shared_ptr<PhraseCheckBudget>& budget) {
     const auto type = node.get_type();
     const std::size_t n = node.get_num_subqueries();
     if (n == 0) return node;
@@ -318,7 +348,8 @@ Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& c
             deferred->push_back(PhraseChoice{std::move(spec)});
             return words;
         }
-        auto* source = new PackedPhraseSource(std::move(spec.slots), spec.window, spec.ordered);
+        auto* source =
+            new PackedPhraseSource(std::move(spec.slots), spec.window, spec.ordered, budget);
         return Xapian::Query(Xapian::Query::OP_FILTER, words, Xapian::Query(source->release()));
     }
     // The same phrase in several fields (the default field is body and title) is an OR of
@@ -339,7 +370,8 @@ Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& c
     bool changed = false;
     for (std::size_t i = 0; i < subs.size(); ++i) {
         const unsigned before = count;
-        Xapian::Query rewritten = rewrite_node(subs[i], required && required_operand(type, i), count, deferred);
+        Xapian::Query rewritten =
+            rewrite_node(subs[i], required && required_operand(type, i), count, deferred, budget);
         if (count != before) {
             subs[i] = std::move(rewritten);
             changed = true;
@@ -366,8 +398,9 @@ Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& c
 }  // namespace
 
 Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count,
-                                 std::vector<PhraseChoice>* deferred) {
-    return rewrite_node(query, true, count, deferred);
+                                 std::vector<PhraseChoice>* deferred,
+                                 std::shared_ptr<PhraseCheckBudget> budget) {
+    return rewrite_node(query, true, count, deferred, budget);
 }
 
 }  // namespace revsearch::query

@@ -1,13 +1,15 @@
 #pragma once
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <xapian.h>
-
 #include "common/packed_positions.hpp"
+#include "query/query_budget.hpp"
 
 /// Phrase and NEAR search over an index with packed positions (common/packed_positions.hpp).
 ///
@@ -70,20 +72,23 @@ private:
 /// a remote shard. Not thread-safe; Xapian clones it per shard.
 class PackedPhraseSource : public Xapian::PostingSource {
 public:
-    /// REQUIRES: slots is not empty and no slot is empty.
-    PackedPhraseSource(std::vector<std::vector<std::string>> slots, unsigned window, bool ordered);
+  /// REQUIRES: slots is not empty and no slot is empty. With `budget`, each document checked
+  /// spends from it, and once it is spent the source ends (the query's results may then be
+  /// incomplete, which the budget's documents_skipped() tells).
+  PackedPhraseSource(std::vector<std::vector<std::string>> slots, unsigned window, bool ordered,
+                     std::shared_ptr<PhraseCheckBudget> budget = nullptr);
 
-    Xapian::doccount get_termfreq_min() const override { return 0; }
-    Xapian::doccount get_termfreq_est() const override;
-    Xapian::doccount get_termfreq_max() const override { return termfreq_max_; }
-    void next(double min_wt) override;
-    void skip_to(Xapian::docid did, double min_wt) override;
-    bool check(Xapian::docid did, double min_wt) override;
-    bool at_end() const override { return at_end_; }
-    Xapian::docid get_docid() const override { return current_; }
-    PackedPhraseSource* clone() const override;
-    void init(const Xapian::Database& db) override;
-    std::string get_description() const override;
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override;
+  Xapian::doccount get_termfreq_max() const override { return termfreq_max_; }
+  void next(double min_wt) override;
+  void skip_to(Xapian::docid did, double min_wt) override;
+  bool check(Xapian::docid did, double min_wt) override;
+  bool at_end() const override { return at_end_; }
+  Xapian::docid get_docid() const override { return current_; }
+  PackedPhraseSource* clone() const override;
+  void init(const Xapian::Database& db) override;
+  std::string get_description() const override;
 
 private:
     /// Moves to the first document from `from` on that matches; at_end_ when none does.
@@ -92,6 +97,7 @@ private:
     [[nodiscard]] bool holds_phrase(Xapian::docid did);
 
     CompiledPhrase phrase_;
+    std::shared_ptr<PhraseCheckBudget> budget_;
     Xapian::Database db_;
     std::vector<Xapian::PostingIterator> drivers_;   // the postings of the rarest slot
     Xapian::ValueIterator values_;
@@ -121,12 +127,14 @@ using PhraseChoice = std::vector<PhraseSpec>;
 /// phrases a document must match for the whole query to match (see rewrite_positional()).
 class PackedPhraseDecider : public Xapian::MatchDecider {
 public:
-    /// `db` is the database searched. When it is one database (not several shards, whose
-    /// documents come with their own shard's docids), its postings tell whether a document
-    /// holds a phrase's words when the match does not already say so; otherwise the
-    /// document's term list does.
-    PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db);
-    bool operator()(const Xapian::Document& doc) const override;
+  /// `db` is the database searched. When it is one database (not several shards, whose
+  /// documents come with their own shard's docids), its postings tell whether a document
+  /// holds a phrase's words when the match does not already say so; otherwise the
+  /// document's term list does. With `budget`, each phrase checked spends from it, and once
+  /// it is spent every document is refused unchecked (counted in documents_skipped()).
+  PackedPhraseDecider(std::vector<PhraseChoice> choices, const Xapian::Database& db,
+                      std::shared_ptr<PhraseCheckBudget> budget = nullptr);
+  bool operator()(const Xapian::Document& doc) const override;
 
 private:
     /// A phrase, with the postings of its words, read forward; reopened when a docid comes
@@ -141,6 +149,7 @@ private:
 
     std::vector<std::vector<Checked>> choices_;
     Xapian::Database db_;
+    std::shared_ptr<PhraseCheckBudget> budget_;
 };
 
 /// `query` with every OP_PHRASE and OP_NEAR replaced for an index with packed positions;
@@ -156,9 +165,11 @@ private:
 ///
 /// Deferred phrases match the documents OP_PHRASE would, and weigh the same, but for one
 /// case: in an OR of phrases, a document holding all the words of two branches, where
-/// only one branch's phrase holds, also gets the other branch's weight. Throws QueryError for a phrase whose parts are
-/// not terms or alternatives of terms (QueryParser makes none).
+/// only one branch's phrase holds, also gets the other branch's weight. Throws QueryError for a
+/// phrase whose parts are not terms or alternatives of terms (QueryParser makes none). The sources
+/// made spend from `budget` when it is given.
 [[nodiscard]] Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count,
-                                               std::vector<PhraseChoice>* deferred = nullptr);
+                                               std::vector<PhraseChoice>* deferred = nullptr,
+                                               std::shared_ptr<PhraseCheckBudget> budget = nullptr);
 
 }  // namespace revsearch::query

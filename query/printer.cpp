@@ -110,6 +110,18 @@ OutputFormat parse_output_format(std::string_view name) {
     throw UsageError("--format takes text, json or trec, not '" + std::string(name) + "'");
 }
 
+std::string with_thousands(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    for (std::size_t i = digits.size(); i > 3; i -= 3) digits.insert(i - 3, 1, ',');
+    return digits;
+}
+
+std::string format_count(const MatchCount& total) {
+    if (total.exact()) return with_thousands(total.lower);
+    return "an estimated " + with_thousands(total.estimated) + " (at least " +
+           with_thousands(total.lower) + ", at most " + with_thousands(total.upper) + ")";
+}
+
 std::string format_number(double value, int max_decimals) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", max_decimals, value);
@@ -128,13 +140,17 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
             if (!result.suggestion.empty()) out << "did you mean: " << result.suggestion << "\n\n";
             if (!result.expansion.empty()) out << dim("expanded with: " + join(result.expansion, " "), o.color) << "\n\n";
             if (result.hits.empty()) {
-                out << "no results" << (result.distinct ? distinct_note(result) : "") << '\n';
+                out << (result.total.exact() && result.total.lower == 0
+                            ? std::string("no results")
+                            : "no results on this page, of " + format_count(result.total))
+                    << (result.distinct ? distinct_note(result) : "") << '\n';
             } else {
-                std::string line = "results " + std::to_string(result.hits.front().rank) + "-" +
-                                   std::to_string(result.hits.back().rank) + " of about " +
-                                   std::to_string(result.estimated);
-                if (result.distinct) line += distinct_note(result);
-                out << dim(line, o.color) << '\n';
+                out << dim("results " + std::to_string(result.hits.front().rank) + "-" +
+                               std::to_string(result.hits.back().rank) + " of " +
+                               format_count(result.total) +
+                               (result.distinct ? distinct_note(result) : ""),
+                           o.color)
+                    << '\n';
             }
             for (const Facet& f : result.facets) {
                 out << f.name << ":";
@@ -144,19 +160,8 @@ void print_results(std::ostream& out, const SearchResult& result, const PrintOpt
             break;
         case OutputFormat::Json:
             for (const Hit& hit : result.hits) out << dump_json(hit_json(hit, o.highlight)) << '\n';
-            // One closing object when facets were asked for or there are warnings, after the hits.
-            if (!result.facets.empty() || !result.warnings.empty()) {
-                json summary = {{"estimated", result.estimated},
-                                {"facets", facets_json(result.facets)}};
-                if (result.distinct) summary["distinct"] = true;
-                if (result.distinct && result.counted) {
-                    summary["copies_collapsed"] =
-                        result.counted->documents - result.counted->reviews;
-                }
-                if (!result.suggestion.empty()) summary["suggestion"] = result.suggestion;
-                if (!result.warnings.empty()) summary["warnings"] = result.warnings;
-                out << dump_json(summary) << '\n';
-            }
+            // Always last, so a script reads the total the same way with or without hits.
+            out << dump_json(summary_json(result)) << '\n';
             break;
         case OutputFormat::Trec:
             for (const Hit& hit : result.hits) {

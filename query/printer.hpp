@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -22,16 +23,22 @@ struct PrintOptions {
     std::string run_tag = "revsearch";  ///< TREC run tag
 };
 
-/// Prints a result list. Text: a numbered block per hit and a count line. Json: one object per
-/// hit per line with rank, score, id, title, reviewer, date, rating, rating_scale, topics,
-/// category, product, url and snippet, then, when facets were asked for or the result has
-/// warnings, one object with estimated, facets, suggestion and warnings. Trec: `qid Q0 docid
-/// rank score tag` lines. Text and Trec leave warnings to the caller (stderr).
+/// Prints a result list. Text: a numbered block per hit and a count line (format_count()).
+/// Json: one object per hit per line (json_output.hpp: hit_json()), then always one summary
+/// object (summary_json(): the total, the suggestion, facets, warnings). Trec: `qid Q0 docid
+/// rank score tag` lines. Text and Trec leave warnings and notices to the caller (stderr).
 void print_results(std::ostream& out, const SearchResult& result, const PrintOptions& options);
 
 /// Prints a whole review (the REPL's :show), with query words marked by `highlighter` if given.
 void print_review(std::ostream& out, const Review& review, const PrintOptions& options,
                   const Highlighter* highlighter);
+
+/// A match count as text: "4,269" when exact, otherwise worded as an estimate with Xapian's
+/// bounds: "an estimated 52,311 (at least 10,000, at most 98,000)".
+[[nodiscard]] std::string format_count(const MatchCount& total);
+
+/// `n` with thousands separated by commas: "1,000,000".
+[[nodiscard]] std::string with_thousands(std::uint64_t n);
 
 /// Formats a score or rating compactly ("4", "4.5", "12.3456").
 [[nodiscard]] std::string format_number(double value, int max_decimals);

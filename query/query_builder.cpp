@@ -405,7 +405,7 @@ void QueryBuilder::set_default_and(bool on) {
 
 Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_view text,
                                        ParseMode mode, unsigned extra_flags,
-                                       std::vector<PhraseChoice>* deferred) const {
+                                       std::vector<PhraseChoice>* deferred) {
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                            Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                            Xapian::QueryParser::FLAG_PURE_NOT | extra_flags;
@@ -419,9 +419,14 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
                 : parser.parse_query(strip_phrase_stopwords(move_topic_bounds(text), analyzer_),
                                      flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
+        std::uint64_t cost = 0;
+        q = apply_budget(q, db_, budget_, notices_, &cost);
+        // The phrase checks get what the postings leave of the budget.
+        checks_ = std::make_shared<PhraseCheckBudget>(
+            budget_.max_cost > cost ? budget_.max_cost - cost : 0);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
-        q = rewrite_positional(q, phrases, deferred);
+        q = rewrite_positional(q, phrases, deferred, checks_);
         if (phrases > 0 && remote_shards_) {
             throw UsageError("phrase and NEAR searches cannot run on remote shards of an index with "
                              "packed positions (xapian-tcpsrv lacks revsearch's phrase matcher); "
@@ -464,6 +469,7 @@ void QueryBuilder::set_database(const Xapian::Database& db) {
 }
 
 Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode, std::vector<PhraseChoice>* deferred) {
+    notices_.clear();
     return run_parser(parser_, text, mode, 0, deferred);
 }
 

@@ -11,6 +11,7 @@
 #include "common/analyzer.hpp"
 #include "common/topic_slots.hpp"
 #include "query/phrase_source.hpp"
+#include "query/query_budget.hpp"
 
 namespace revsearch::query {
 
@@ -28,8 +29,10 @@ public:
     /// `analyzer` must outlive the builder; `db` (a handle) gives wildcard expansion and spelling.
     QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db);
 
-    /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax or an invalid
-    /// range. Empty text gives an empty query, which matches nothing.
+    /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax, an invalid
+    /// range, or a query beyond the budget (set_budget(); query/query_budget.hpp: wildcards
+    /// past it are cut short and noted in notices()). Empty text gives an empty query, which
+    /// matches nothing.
     ///
     /// On an index with packed positions, phrases are rewritten (query/phrase_source.hpp):
     /// with `deferred`, the phrases every match must satisfy are left to a decider and
@@ -44,6 +47,17 @@ public:
 
     /// Makes terms without an operator all required (AND) instead of any (OR, the default).
     void set_default_and(bool on);
+
+    /// The budget every later parse() is held to (the default QueryBudget until set).
+    void set_budget(const QueryBudget& budget) { budget_ = budget; }
+    /// What the last parse() cut to fit the budget, one line each (empty when nothing). They
+    /// quote only the query's own words.
+    [[nodiscard]] const std::vector<std::string>& notices() const noexcept { return notices_; }
+    /// What the phrase checks of the last parse()'s query may spend: its phrase sources
+    /// spend from it, and so must the PackedPhraseDecider the caller makes for `deferred`.
+    [[nodiscard]] const std::shared_ptr<PhraseCheckBudget>& phrase_checks() const noexcept {
+        return checks_;
+    }
 
     /// The words of `text` that the index does not hold in the body or title, leaving out
     /// field names and values (`topic:grief`): the words a spelling suggestion is for. Throws
@@ -76,7 +90,7 @@ private:
     void configure(Xapian::QueryParser& parser, std::string_view only_field) const;
     [[nodiscard]] Xapian::Query run_parser(Xapian::QueryParser& parser, std::string_view text,
                                            ParseMode mode, unsigned extra_flags = 0,
-                                           std::vector<PhraseChoice>* deferred = nullptr) const;
+                                           std::vector<PhraseChoice>* deferred = nullptr);
 
     const Analyzer& analyzer_;
     Xapian::Database db_;  // a handle: copies share the database
@@ -88,6 +102,9 @@ private:
     bool default_and_ = false;
     bool remote_shards_ = false;
     bool ratings_normalised_ = false;  ///< read from the index's schema version
+    QueryBudget budget_;
+    std::vector<std::string> notices_;
+    std::shared_ptr<PhraseCheckBudget> checks_;
 };
 
 /// Why an index of schema version 1 refuses rating filters, sorts and facets.

@@ -106,6 +106,7 @@ void Repl::run_query() {
     last_ = searcher_.search(r);
     print_results(out_, *last_, print_);
     for (const std::string& w : last_->warnings) err_ << "warning: " << w << '\n';
+    for (const std::string& n : last_->notices) err_ << "note: " << n << '\n';
 }
 
 const Hit* Repl::hit_by_rank(const std::string& arg) const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <limits>
 #include <unordered_map>
 
 #include "common/error.hpp"
@@ -11,6 +12,7 @@
 #include "common/shards.hpp"
 #include "common/stopwords.hpp"
 #include "common/text.hpp"
+#include "query/facet_pass.hpp"
 #include "query/highlighter.hpp"
 #include "query/printer.hpp"
 
@@ -106,6 +108,14 @@ std::string hit_id(const Xapian::MSetIterator& it, bool sort_key_is_id) {
         if (!key.empty()) return key;
     }
     return it.get_document().get_value(s::kIdSlot);
+}
+
+/// True when the request's facets match the whole query exhaustively (facets of a value
+/// slot; topics are counted topic by topic). Names are checked by count_facets().
+bool facets_count_all(const SearchRequest& request) {
+    return std::any_of(request.facets.begin(), request.facets.end(), [](const std::string& name) {
+        return name == "reviewer" || name == "category" || name == "year" || name == "rating";
+    });
 }
 
 /// A default-field query for one analysed stem: the unprefixed term, which holds the title's
@@ -474,6 +484,7 @@ void Searcher::recover(const Xapian::NetworkError& error, int failures) {
 Xapian::doccount Searcher::doc_count() const { return db_.get_doccount(); }
 
 SearchResult Searcher::search(const SearchRequest& request) {
+    check_query_length(request.query, request.budget);
     check_remote_support(request);
     int network_failures = 0;
     for (int attempt = 0;; ++attempt) {
@@ -502,6 +513,7 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
                                        std::map<std::string, double>& factors, bool& one_leaf,
                                        std::vector<PhraseChoice>* deferred) {
     builder_.set_default_and(request.default_and);
+    builder_.set_budget(request.budget);
     Xapian::Query matching = builder_.parse(text, request.parse, deferred);
     one_leaf = false;
     bool weighted = false;
@@ -544,16 +556,33 @@ Xapian::Query Searcher::weighted_parse(const SearchRequest& request, const std::
 
 Searcher::Plan Searcher::plan(const SearchRequest& request, const std::string& text) {
     Plan p;
+    std::vector<PhraseChoice> deferred;
     if (!request.like_id.empty()) {
         more_like_this(request, p);
+        if (!text::trim(text).empty()) {
+            // With a query, the likeness ranks the reviews the query matches: the query
+            // decides what matches and adds nothing to the scores.
+            std::map<std::string, double> unused;
+            bool one_leaf = false;
+            const Xapian::Query matching =
+                weighted_parse(request, text, unused, one_leaf, &deferred);
+            p.notices = builder_.notices();
+            p.checks = builder_.phrase_checks();
+            p.query = Xapian::Query(Xapian::Query::OP_FILTER, p.query, matching);
+            p.filter_part = p.query;
+        }
+        if (!deferred.empty())
+            p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_, p.checks);
         return p;
     }
     // Phrases every match must hold are checked lazily by a decider (query/phrase_source.hpp),
     // except under RM3, whose expansion makes the parsed query optional.
     const bool feedback = request.prf.docs > 0 && request.prf.terms > 0;
-    std::vector<PhraseChoice> deferred;
     p.query = weighted_parse(request, text, p.factors, p.one_leaf_per_term, feedback ? nullptr : &deferred);
-    if (!deferred.empty()) p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_);
+    p.notices = builder_.notices();
+    p.checks = builder_.phrase_checks();
+    if (!deferred.empty())
+        p.phrases = std::make_shared<PackedPhraseDecider>(std::move(deferred), db_, p.checks);
     p.filter_part = p.query;
     if (feedback && !p.query.empty()) expand(request, p);
     return p;
@@ -822,15 +851,23 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             "facet counts over remote shards count every copy of a duplicated review "
             "(xapian-tcpsrv runs only Xapian's own match spies)");
     }
+    // Topics are multi-valued (boolean terms). Within one database and without a collapse, a
+    // topic is counted from its own postings against the docids this match saw
+    // (query/facet_pass.hpp). Over several shards a spy sees each shard's own docids, which the
+    // combined postings do not use, so there, and for distinct reviews or a strength bound,
+    // each topic is counted by a filtered match of its own.
+    const bool topics_in_pass = !remote && !distinct && db_.size() == 1 && !topic_facets.empty();
+    std::optional<MatchedDocsSpy> docs;
     Xapian::Enquire enquire(db_);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (!remote) {
         FacetCountSpy spy(specs, distinct);
         enquire.add_matchspy(&spy);
+        if (topics_in_pass) enquire.add_matchspy(&docs.emplace(db_));
         (void)enquire.get_mset(0, 0, all, nullptr, phrases);
         FacetCounts counts = spy.finish();
-        result.counted = MatchCount{counts.documents, counts.reviews};
+        result.counted = FullCount{counts.documents, counts.reviews};
         for (std::size_t i = 0; i < names.size(); ++i) {
             facets.push_back(Facet{names[i], {counts.values[i].begin(), counts.values[i].end()}});
         }
@@ -840,7 +877,11 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
             spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spec.slot));
             enquire.add_matchspy(spies.back().get());
         }
-        (void)enquire.get_mset(0, 0, all, nullptr, phrases);
+        const Xapian::MSet whole = enquire.get_mset(0, 0, all, nullptr, phrases);
+        // Exhaustive, so exact; under a collapse these spies counted copies, not reviews.
+        if (!distinct) {
+            result.counted = FullCount{whole.get_matches_estimated(), whole.get_matches_estimated()};
+        }
         for (std::size_t i = 0; i < names.size(); ++i) {
             std::map<std::string, Xapian::doccount> values;
             for (auto it = spies[i]->values_begin(); it != spies[i]->values_end(); ++it) {
@@ -850,14 +891,18 @@ std::vector<Facet> Searcher::count_facets(const SearchRequest& request, const Xa
         }
     }
     for (const FacetSpec& spec : topic_facets) {
-        // Topics are multi-valued (boolean terms), so each is counted exactly by its own filter;
-        // with a bound, only reviews whose strength in the topic reaches it count.
+        // With a bound, only reviews whose strength in the topic reaches it count.
         Facet facet{topic_facet_name(spec), {}};
         const std::string prefix(s::kTopicPrefix);
         Xapian::Enquire by_topic(db_);
         by_topic.set_weighting_scheme(Xapian::BoolWeight());
         for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
             const std::string topic = (*it).substr(prefix.size());
+            if (docs && !spec.min_strength) {
+                const Xapian::doccount n = docs->count_holding(*it);
+                if (n > 0) facet.values.emplace_back(topic, n);
+                continue;
+            }
             Xapian::Query filter(*it);
             if (spec.min_strength) {
                 const auto slot = builder_.topic_slots().slot(topic);
@@ -954,10 +999,24 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     }
     if (distinct) enquire.set_collapse_key(s::kContentKeySlot);
     result.distinct = distinct;
+    // Value facets match the whole of the filter part exhaustively; when that is the query
+    // itself (no feedback terms), their count is the total and the search need not count.
+    const bool facets_count = facets_count_all(request) && request.prf.docs == 0;
+    const Xapian::doccount check_at_least =
+        facets_count || request.k == 0 ? 0
+                                       : static_cast<Xapian::doccount>(std::min<std::size_t>(
+                                             request.exact_count_limit, db_.get_doccount()));
     const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                               static_cast<Xapian::doccount>(request.k), 0, nullptr,
-                                               p.phrases.get());
-    result.estimated = mset.get_matches_estimated();
+                                               static_cast<Xapian::doccount>(request.k),
+                                               check_at_least, nullptr, p.phrases.get());
+    result.total = {mset.get_matches_lower_bound(), mset.get_matches_estimated(),
+                    mset.get_matches_upper_bound()};
+    const auto skipped = [&p] { return p.checks ? p.checks->documents_skipped() : 0; };
+    // A page that is not full ends the match, so everything before it was counted (unless
+    // phrase checks ran out of budget and refused documents unchecked).
+    if (mset.size() < request.k && (mset.size() > 0 || request.offset == 0) && skipped() == 0) {
+        result.total = MatchCount::of(static_cast<Xapian::doccount>(request.offset + mset.size()));
+    }
     result.terms = highlight_terms(p.query);
     result.prefixes = wildcard_prefixes(request.query);
     const Highlighter highlighter(analyzer_, result.terms, result.prefixes, &stems_);
@@ -1002,9 +1061,27 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         result.facets = count_facets(request, p.filter_part, p.phrases.get(), distinct, result);
         // Under feedback the facets count the parsed query's matches, not the expanded query's.
         if (request.prf.docs > 0 && request.prf.terms > 0) result.counted.reset();
-        if (distinct && result.counted) result.estimated = result.counted->reviews;
+        if (result.counted && skipped() == 0) {
+            result.total = MatchCount::of(distinct ? result.counted->reviews : result.counted->documents);
+        }
     }
-    if (request.suggest && request.like_id.empty() && request.parse == ParseMode::Syntax) {
+    result.notices = p.notices;
+    if (skipped() > 0) {
+        // Documents refused unchecked may hold the phrase: the count is a range that covers them.
+        result.total.upper = static_cast<Xapian::doccount>(
+            std::min<std::uint64_t>(std::numeric_limits<Xapian::doccount>::max(),
+                                    std::uint64_t{result.total.upper} + skipped()));
+        result.total.estimated =
+            std::clamp(result.total.estimated, result.total.lower, result.total.upper);
+        result.notices.push_back(
+            "the phrase and NEAR checks used up the query's budget after " +
+            std::to_string(p.checks->documents_checked()) + " reviews; " +
+            std::to_string(skipped()) +
+            " more were not checked, so results, counts and facets may be incomplete "
+            "(--max-query-cost)");
+    }
+    if (request.suggest && request.like_id.empty() && !text::trim(request.query).empty() &&
+        request.parse == ParseMode::Syntax) {
         result.suggestion = builder_.suggest(request.query);
     }
     return result;

@@ -15,6 +15,7 @@
 #include "common/types.hpp"
 #include "query/facet_counts.hpp"
 #include "query/highlighter.hpp"
+#include "query/query_budget.hpp"
 #include "query/query_builder.hpp"
 #include "query/synonyms.hpp"
 #include "query/weighting.hpp"
@@ -97,6 +98,27 @@ struct SearchRequest {
     /// are one result, the best ranked copy, and count once in totals and facets. Xapian's
     /// collapse key (Enquire::set_collapse_key on schema::kContentKeySlot) does it.
     bool distinct = false;
+    /// What the query may cost (query/query_budget.hpp); the same for the CLI, the REPL and
+    /// the server.
+    QueryBudget budget;
+    /// Matches are counted exactly when there are at most this many (Xapian's check_at_least:
+    /// the match looks at this many documents before it may stop early). Past it the count is
+    /// Xapian's bounds and estimate, unless facets counted the whole match anyway. README,
+    /// "Result counts", gives what it costs on 1M reviews.
+    std::size_t exact_count_limit = kDefaultExactCountLimit;
+
+    static constexpr std::size_t kDefaultExactCountLimit = 10000;
+};
+
+/// How many reviews match a request: exactly, or within the bounds Xapian gives.
+struct MatchCount {
+    Xapian::doccount lower = 0;      ///< at least this many match
+    Xapian::doccount estimated = 0;  ///< Xapian's estimate; the count itself when exact()
+    Xapian::doccount upper = 0;      ///< at most this many match
+    /// True when the count is known: every match was counted, or Xapian's bounds meet.
+    [[nodiscard]] bool exact() const noexcept { return lower == upper; }
+    /// An exact count of `n`.
+    [[nodiscard]] static MatchCount of(Xapian::doccount n) noexcept { return {n, n, n}; }
 };
 
 /// Sets request.sort from "relevance", "date", "rating" or "topic:NAME" (strongest mentions of
@@ -135,27 +157,33 @@ struct Facet {
 
 /// A match counted in full: the matching documents, and the distinct reviews among them
 /// (equal unless duplicates were collapsed).
-struct MatchCount {
+struct FullCount {
     Xapian::doccount documents = 0;
     Xapian::doccount reviews = 0;
 };
 
 struct SearchResult {
     std::vector<Hit> hits;
-    /// Xapian's estimate of all matches; with `distinct`, of the distinct reviews (Xapian's
-    /// bounds under a collapse are estimates), replaced by the exact count when `counted`.
-    Xapian::doccount estimated = 0;
+    /// How many reviews match in all (not only the page of hits); with `distinct`, how many
+    /// distinct reviews. Exact when every match was counted: fewer matches than
+    /// SearchRequest::exact_count_limit, a last page that is not full, or facets that counted
+    /// the whole match; otherwise Xapian's bounds.
+    MatchCount total;
     /// Duplicates were collapsed (SearchRequest::distinct, on an index with content keys).
     bool distinct = false;
     /// Set when the facets' match counted every matching document (facets were asked for,
-    /// locally, without feedback): exact figures for the whole match.
-    std::optional<MatchCount> counted;
+    /// without feedback; over remote shards only without `distinct`): exact figures for the
+    /// whole match.
+    std::optional<FullCount> counted;
     std::vector<std::string> terms;  ///< analysed terms to highlight
     std::vector<std::string> prefixes;  ///< wildcard patterns to highlight
     std::vector<Facet> facets;
     std::string suggestion;          ///< "did you mean", or empty
     std::vector<std::string> expansion;  ///< terms added by feedback or more-like-this
     std::vector<std::string> warnings;   ///< e.g. spelling unavailable over remote shards
+    /// What the query budget cut (a wildcard's words past it). They quote only the query's
+    /// own words, so unlike warnings (which may name shard paths) they may be shown to anyone.
+    std::vector<std::string> notices;
 };
 
 /// How a Searcher opens a sharded database (a stub). Ignored for a single database.
@@ -242,6 +270,9 @@ private:
         /// The phrases every match must hold, checked on packed positions by this decider
         /// (null when there are none); every get_mset() of the plan's queries passes it.
         std::shared_ptr<Xapian::MatchDecider> phrases;
+        std::vector<std::string> notices;  ///< what the budget cut
+        /// What the plan's phrase checks may spend (null when the query was not parsed).
+        std::shared_ptr<PhraseCheckBudget> checks;
     };
     [[nodiscard]] SearchResult search_once(const SearchRequest& request);
     [[nodiscard]] Plan plan(const SearchRequest& request, const std::string& text);

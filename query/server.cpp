@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -205,6 +206,37 @@ std::string compose_query(const std::string& q, const std::vector<std::string>& 
     return out;
 }
 
+/// The parameters of the query string as the client sent them, name by name (decoded), each
+/// with how often it was sent. httplib's own parse cannot be used to check a request: it
+/// splits a parameter at every '=' and keeps the last piece as the value (`q=a=b` arrives as
+/// "b"), and it drops a name=value pair seen before (17 equal filters arrive as one). Throws
+/// HttpError 400 for a parameter with an unencoded '=' in its value.
+std::map<std::string, std::size_t> sent_params(const httplib::Request& req) {
+    std::map<std::string, std::size_t> counts;
+    const std::size_t mark = req.target.find('?');
+    if (mark == std::string::npos) return counts;
+    const std::string_view query = std::string_view(req.target).substr(mark + 1);
+    std::size_t at = 0;
+    while (at <= query.size()) {
+        std::size_t end = query.find('&', at);
+        if (end == std::string_view::npos) end = query.size();
+        const std::string_view piece = query.substr(at, end - at);
+        at = end + 1;
+        if (piece.empty()) continue;
+        const std::size_t eq = piece.find('=');
+        const std::string name =
+            httplib::detail::decode_url(std::string(piece.substr(0, eq)), true);
+        if (eq != std::string_view::npos && piece.find('=', eq + 1) != std::string_view::npos) {
+            const bool known = name == "q" || name == "k" || name == "offset" || name == "sort" ||
+                               name == "facets" || name == "facet_limit" || name == "filter";
+            throw HttpError{400, (known ? "parameter " + name : std::string("a parameter")) +
+                                     " holds an unencoded '=': write it as %3D"};
+        }
+        ++counts[name];
+    }
+    return counts;
+}
+
 std::size_t number_param(const httplib::Request& req, const char* name, std::size_t fallback,
                          std::size_t lo, std::size_t hi) {
     if (!req.has_param(name)) return fallback;
@@ -342,6 +374,7 @@ struct HttpServer::Impl {
     template <class F>
     void guarded(const httplib::Request& req, httplib::Response& res, F&& handler) {
         try {
+            (void)sent_params(req);
             handler(req, res);
         } catch (const HttpError& e) {
             set_error(res, e.status, e.message);
@@ -413,13 +446,19 @@ struct HttpServer::Impl {
             number_param(req, "facet_limit", std::min<std::size_t>(20, options.max_facet_values), 1,
                          options.max_facet_values);
         const std::size_t n_filters = req.get_param_value_count("filter");
-        if (n_filters > options.max_filters) {
+        // Counted as sent: httplib keeps one of several equal filters.
+        const auto sent = sent_params(req);
+        const auto sent_filters = sent.find("filter");
+        if (n_filters > options.max_filters ||
+            (sent_filters != sent.end() && sent_filters->second > options.max_filters)) {
             throw HttpError{400, "at most " + std::to_string(options.max_filters) + " filters"};
         }
         std::vector<std::string> filters;
         for (std::size_t i = 0; i < n_filters; ++i)
             filters.push_back(req.get_param_value("filter", i));
         r.query = compose_query(q, filters);
+        // q was held to the budget's length above; the filters are bounded on their own.
+        r.budget.max_query_bytes = std::max(r.budget.max_query_bytes, r.query.size());
         // With filters the query text holds syntax the user did not write, so the suggestion
         // is asked for the user's words alone, in a second, match-free request.
         const bool suggest_apart = r.suggest && !filters.empty() && !text::trim(q).empty();
@@ -444,7 +483,7 @@ struct HttpServer::Impl {
                      {"sort", sort},
                      {"offset", r.offset},
                      {"k", r.k},
-                     {"estimated", result.estimated},
+                     {"total", total_json(result.total)},
                      {"distinct", result.distinct},
                      {"copies_collapsed",
                       result.distinct && result.counted
@@ -462,6 +501,8 @@ struct HttpServer::Impl {
                 "part of the index did not answer or reported a problem; the results may be "
                 "incomplete");
         }
+        // What the query budget cut quotes only the query's words: the client sees it as is.
+        for (const std::string& n : result.notices) body["warnings"].push_back(n);
         body["took_ms"] =
             std::round(std::chrono::duration<double, std::milli>(Clock::now() - started).count() *
                        100) /

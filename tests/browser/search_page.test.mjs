@@ -108,7 +108,10 @@ try {
     assert.match(await first.locator("> .meta").innerText(), /\d{4}/);
     assert.ok((await page.locator("#hits .stars").count()) > 0, "no rating stars");
     assert.ok((await first.locator(".topics .chip").count()) > 0, "no topic chips");
-    assert.match(await summary(), /Results 1–\d+ of about \d+/);
+    // The page asks for facets, which count the whole match, so its count is exact: a
+    // number, never worded as an estimate (issue 17, point 4).
+    assert.match(await summary(), /Results 1–\d+ of \d+$/);
+    assert.doesNotMatch(await summary(), /about|estimated/);
   });
 
   let chosenTopic;
@@ -126,6 +129,8 @@ try {
     await page.locator(`#facet-topic button[data-value="${pick.value}"]`).click();
     await page.waitForFunction((t) => [...document.querySelectorAll("#active-filters .chip")].some((c) => c.textContent.includes(`topic:${t}`)), pick.value);
     await page.waitForFunction((want) => document.querySelectorAll("#hits > li.hit").length === want, pick.count);
+    // The count beside the facet is the count the summary gives for the filtered search.
+    assert.match(await summary(), new RegExp(`of ${pick.count}$`));
     const topicsPerHit = await page.locator("#hits > li.hit").evaluateAll((hits) =>
       hits.map((h) => [...h.querySelectorAll(".topics .chip")].map((c) => c.textContent)));
     for (const topics of topicsPerHit) assert.ok(topics.includes(pick.value), `a hit without ${pick.value}: ${topics}`);

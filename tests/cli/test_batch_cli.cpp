@@ -246,8 +246,9 @@ TEST_CASE("json output with --facets ends with a summary whose counts match the 
         ++category_hits[hit.at("category").get<std::string>()];
     }
 
-    SECTION("the estimate equals the number of hits printed") {
-        CHECK(summary.at("estimated") == hits);
+    SECTION("the total is exact and equals the number of hits printed") {
+        CHECK(summary.at("total").at("exact") == true);
+        CHECK(summary.at("total").at("value") == hits);
     }
     SECTION("each topic's count equals the hits that carry the topic") {
         REQUIRE_FALSE(summary.at("facets").at("topic").empty());

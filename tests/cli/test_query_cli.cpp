@@ -119,16 +119,16 @@ TEST_CASE("revsearch-query prints ranked text results", "[cli]") {
     }
 }
 
-TEST_CASE("revsearch-query --format json prints one object per result", "[cli]") {
+TEST_CASE("revsearch-query --format json prints one object per result, then a summary", "[cli]") {
     IndexedFixture f;
     const ProcessResult r = query({"--db", f.db, "--format", "json", "tea"});
     INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
     REQUIRE(r.exit_code == 0);
     const auto lines = lines_of(r.out);
-    REQUIRE(lines.size() == 3);
+    REQUIRE(lines.size() == 4);
 
-    SECTION("every line is a JSON object with the documented keys") {
-        for (std::size_t i = 0; i < lines.size(); ++i) {
+    SECTION("every line but the last is a JSON object with the documented keys") {
+        for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
             const auto j = nlohmann::json::parse(lines[i]);
             REQUIRE(j.is_object());
             for (const char* key : {"rank", "score", "id", "title", "reviewer", "date", "rating",
@@ -139,6 +139,14 @@ TEST_CASE("revsearch-query --format json prints one object per result", "[cli]")
             CHECK(j.at("score").is_number());
             CHECK(j.at("topics").is_array());
         }
+    }
+    SECTION("the last line is the summary, with the exact total and no rank") {
+        const auto summary = nlohmann::json::parse(lines.back());
+        CHECK_FALSE(summary.contains("rank"));
+        CHECK(summary.at("total") ==
+              nlohmann::json({{"exact", true}, {"value", 3}, {"lower", 3}, {"upper", 3}}));
+        CHECK(summary.at("returned") == 3);
+        CHECK(summary.at("suggestion").is_null());
     }
     SECTION("a result's fields hold the review's values, and the snippet uses <b> marks") {
         const ProcessResult cf = query({"--db", f.db, "--format", "json", "compassion fatigue"});
@@ -229,7 +237,7 @@ TEST_CASE("revsearch-query survives a snippet budget shorter than a matching wor
         INFO("--snippet-chars " << chars << "\nstderr:\n" << r.err);
         CHECK(r.exit_code == 0);
         const auto lines = lines_of(r.out);
-        REQUIRE(lines.size() == 1);
+        REQUIRE(lines.size() == 2);  // the hit and the summary
         CHECK(nlohmann::json::parse(lines[0]).at("id") == "night-shift");
     }
 }
@@ -260,9 +268,14 @@ TEST_CASE("revsearch-query filters, sorts and counts by topic strength from the 
         const ProcessResult r = query({"--db", db, "--format", "json", "topic:burnout>=10"});
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
-        const auto lines = lines_of(r.out);
-        REQUIRE(lines.size() == 1);
-        const auto hit = nlohmann::json::parse(lines[0]);
+        // Hit lines carry a rank; the last line is the summary, which has none.
+        std::vector<nlohmann::json> hits;
+        for (const std::string& line : lines_of(r.out)) {
+            nlohmann::json j = nlohmann::json::parse(line);
+            if (j.contains("rank")) hits.push_back(std::move(j));
+        }
+        REQUIRE(hits.size() == 1);
+        const auto& hit = hits[0];
         CHECK(hit.at("id") == "strong");
         CHECK(hit.at("topic_strength").at("burnout").get<double>() == Approx(40.0));
     }

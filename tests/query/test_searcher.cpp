@@ -124,11 +124,12 @@ TEST_CASE("BM25 ranks the most relevant review first", "[query]") {
         CHECK(result.hits[0].score > result.hits[1].score);
         CHECK(result.hits[1].score > 0);
     }
-    SECTION("ranks count from 1 and the estimate covers the matches") {
+    SECTION("ranks count from 1 and the total is the exact number of matches") {
         REQUIRE(result.hits.size() == 2);
         CHECK(result.hits[0].rank == 1);
         CHECK(result.hits[1].rank == 2);
-        CHECK(result.estimated == 2);
+        CHECK(result.total.exact());
+        CHECK(result.total.lower == 2);
     }
     SECTION("hits carry the stored review and a marked snippet") {
         REQUIRE_FALSE(result.hits.empty());
@@ -149,7 +150,8 @@ TEST_CASE("BM25 ranks the most relevant review first", "[query]") {
     SECTION("a word in no review finds nothing") {
         const SearchResult none = searcher.search(request("xylophone"));
         CHECK(none.hits.empty());
-        CHECK(none.estimated == 0);
+        CHECK(none.total.exact());
+        CHECK(none.total.upper == 0);
     }
 }
 
@@ -467,7 +469,8 @@ TEST_CASE("ids-only results are the full results without the records", "[query][
         r.ids_only = true;
         const SearchResult ids = searcher.search(r);
         REQUIRE(ids.hits.size() == full.hits.size());
-        CHECK(ids.estimated == full.estimated);
+        CHECK(ids.total.lower == full.total.lower);
+        CHECK(ids.total.upper == full.total.upper);
         for (std::size_t i = 0; i < full.hits.size(); ++i) {
             CHECK(ids.hits[i].review.id == full.hits[i].review.id);
             CHECK(ids.hits[i].score == full.hits[i].score);

@@ -70,7 +70,7 @@ nlohmann::json stats_of(const std::string& db) {
 }
 
 /// The match of `q`, counted in full (a facet forces the count).
-query::MatchCount count(query::Searcher& searcher, const std::string& q, bool distinct) {
+query::FullCount count(query::Searcher& searcher, const std::string& q, bool distinct) {
     query::SearchRequest r;
     r.query = q;
     r.k = 10;
@@ -129,7 +129,7 @@ TEST_CASE("Amazon's 5-core files hold 1,991 distinct reviews in 10,722 records",
         CHECK(dups["examples"][0]["reviews"] == 206);
 
         query::Searcher searcher(db);
-        const query::MatchCount all = count(searcher, "dryer OR lint OR vent", true);
+        const query::FullCount all = count(searcher, "dryer OR lint OR vent", true);
         CHECK(all.documents > all.reviews);
         query::SearchRequest r;
         r.query = "dryer OR lint OR vent";

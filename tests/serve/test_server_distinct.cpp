@@ -70,7 +70,8 @@ TEST_CASE("the API collapses copies with distinct=1 and shows them all with dist
         CHECK(ids_of(one.json) == std::set<std::string>{"copy1", "other"});
         CHECK(one.json["distinct"] == true);
         CHECK(one.json["copies_collapsed"] == 2);
-        CHECK(one.json["estimated"] == 2);
+        CHECK(one.json["total"]["value"] == 2);
+        CHECK(one.json["total"]["exact"] == true);
         for (const json& hit : one.json["hits"]) {
             CHECK(hit["copies"] == (hit["id"] == "copy1" ? 2 : 0));
         }
