@@ -111,11 +111,17 @@ void AmazonReader::read(std::istream& in, const InputInfo& info, RecordSink& sin
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (text::trim(line).empty()) continue;
         Review review;
-        if (parse_amazon(line, info, line_number, review, reason)) {
+        const Decoding decoding = decoder_.decode(line);
+        if (decoding.rejected()) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
+                                  std::string(decoding.reason()),
+                                  text::truncate_utf8(text::repair_utf8(line), 1024)});
+        } else if (parse_amazon(line, info, line_number, review, reason)) {
+            review.source_encoding = decoding.encoding;
             sink.on_review(std::move(review));
         } else {
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number), reason,
-                                  text::truncate_utf8(text::repair_utf8(line), 1024)});
+                                  text::truncate_utf8(line, 1024), decoding.encoding});
         }
     }
 }

@@ -45,6 +45,11 @@ class EntryBuffer : public std::streambuf {
 public:
     explicit EntryBuffer(archive* a) : archive_(a) {}
     const std::string& error() const noexcept { return error_; }
+    /// Bytes the lowest filter (the file reader) has consumed: compressed bytes, read ahead.
+    std::uint64_t file_position() const noexcept {
+        const la_int64_t n = archive_filter_bytes(archive_, -1);
+        return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+    }
 
 protected:
     int_type underflow() override {
@@ -135,6 +140,10 @@ DecompressingStream::~DecompressingStream() = default;
 
 const std::string& DecompressingStream::error() const noexcept { return buffer_->error(); }
 
+std::uint64_t DecompressingStream::file_position() const noexcept {
+    return buffer_->file_position();
+}
+
 void for_each_entry(const std::string& archive_path,
                     const std::function<void(ArchiveEntry&)>& visit) {
     ArchivePtr a = open_archive(archive_path, false);
@@ -150,7 +159,8 @@ void for_each_entry(const std::string& archive_path,
         EntryBuffer buffer(a.get());
         std::istream data(&buffer);
         ArchiveEntry member{archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "",
-                            static_cast<std::uint64_t>(archive_entry_size(entry)), data};
+                            static_cast<std::uint64_t>(archive_entry_size(entry)), data,
+                            [&buffer] { return buffer.file_position(); }};
         visit(member);
         if (!buffer.error().empty()) {
             throw CorpusError(archive_path, 0, "corrupt archive member " + member.path + ": " +

@@ -31,6 +31,10 @@ public:
     /// The decompression error that ended the stream, or empty.
     [[nodiscard]] const std::string& error() const noexcept;
 
+    /// Bytes of the compressed file read so far (libarchive reads ahead by up to 256 KiB), for
+    /// progress: it grows to the file's size, never backwards.
+    [[nodiscard]] std::uint64_t file_position() const noexcept;
+
 private:
     class Buffer;
     std::unique_ptr<Buffer> buffer_;
@@ -41,6 +45,9 @@ struct ArchiveEntry {
     std::string path;     ///< the member's path inside the archive
     std::uint64_t size;   ///< its uncompressed size
     std::istream& data;   ///< its bytes; valid only during the callback
+    /// Bytes of the archive file (compressed) read so far, for progress; valid only during
+    /// the callback. Grows to the archive's size over the visit, never backwards.
+    std::function<std::uint64_t()> file_position;
 };
 
 /// Calls `visit` for each regular file in the archive, in archive order. Throws CorpusError if

@@ -87,6 +87,11 @@ void CsvReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) 
     std::size_t line_number = 0;
     bool unterminated = false;
     if (!read_record(in, separator_, quoting, header, line_number, raw, unterminated)) return;
+    // Separators and quotes are ASCII in every encoding read here, so a row is split first
+    // and its fields are decoded as the row as a whole decides.
+    if (const Decoding decoding = decoder_.examine(raw); decoding.transcoded()) {
+        for (auto& h : header) h = decoder_.convert(h, decoding);
+    }
     for (auto& h : header) h = text::trim(h);
     if (!header.empty() && text::starts_with(header[0], "\xEF\xBB\xBF")) header[0].erase(0, 3);
 
@@ -107,17 +112,22 @@ void CsvReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) 
         const std::size_t record_line = line_number + 1;
         if (!read_record(in, separator_, quoting, row, line_number, raw, unterminated)) break;
         if (text::trim(raw).empty()) continue;
+        const Decoding decoding = decoder_.examine(raw);
         auto reject = [&](const std::string& reason) {
             sink.on_reject(Reject{info.display + ":" + std::to_string(record_line), reason,
-                                  text::truncate_utf8(text::repair_utf8(raw), 1024)});
+                                  text::truncate_utf8(decoder_.convert(raw, decoding), 1024),
+                                  decoding.encoding});
         };
         if (unterminated) {
             reject("unterminated quoted field");
             break;
         }
-        if (!text::is_valid_utf8(raw)) {
-            reject("invalid UTF-8");
+        if (decoding.rejected()) {
+            reject(std::string(decoding.reason()));
             continue;
+        }
+        if (decoding.transcoded()) {
+            for (std::string& field : row) field = decoder_.convert(field, decoding);
         }
         if (row.size() != header.size()) {
             reject("expected " + std::to_string(header.size()) + " columns, found " +
@@ -129,6 +139,7 @@ void CsvReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) 
             return it == column_of.end() ? std::string() : row[it->second];
         };
         Review r;
+        r.source_encoding = decoding.encoding;
         r.id = text::trim(get("id"));
         r.title = text::collapse_spaces(get("title"));
         r.reviewer = text::collapse_spaces(get("reviewer"));

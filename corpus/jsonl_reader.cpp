@@ -315,11 +315,17 @@ void JsonlReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
                                   text::truncate_utf8(text::repair_utf8(line.substr(0, 2048)), kRawBytes)});
             continue;
         }
-        if (parse_line(line, info, line_number, review, reason)) {
+        const Decoding decoding = decoder_.decode(line);
+        if (decoding.rejected()) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
+                                  std::string(decoding.reason()),
+                                  text::truncate_utf8(text::repair_utf8(line), kRawBytes)});
+        } else if (parse_line(line, info, line_number, review, reason)) {
+            review.source_encoding = decoding.encoding;
             sink.on_review(std::move(review));
         } else {
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number), reason,
-                                  text::truncate_utf8(text::repair_utf8(line), kRawBytes)});
+                                  text::truncate_utf8(line, kRawBytes), decoding.encoding});
         }
     }
 }

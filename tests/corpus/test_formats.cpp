@@ -28,6 +28,7 @@
 
 using namespace revsearch;
 using namespace revsearch::corpus;
+using namespace std::string_literals;
 
 namespace fs = std::filesystem;
 
@@ -207,8 +208,8 @@ TEST_CASE("Amazon lines that cannot be reviews are rejected with the reason and 
          "wrong type for 'overall': expected number, got string"},
         {R"({"overall": 3.0, "asin": "B0X", "reviewText": 42})",
          "wrong type for 'reviewText': expected string, got number"},
-        {"{\"overall\": 3.0, \"asin\": \"B0X\", \"summary\": \"bad \xC3\x28 byte\"}",
-         "invalid UTF-8"},
+        {"{\"overall\": 3.0, \"asin\": \"B0X\", \"summary\": \"bad \xC3\x28\x01\x02\x03 bytes\"}",
+         "binary data, not text in any encoding"},
         {R"({"overall": 3.0, "asin": "B0X", "reviewerID": "A1", "summary": "  "})",
          "nothing to index (no title and no body)"},
     };
@@ -343,11 +344,28 @@ TEST_CASE("damaged .review records are rejected with the reason and the line of 
         CHECK(sink.rejects[0].reason == "rating is not a number");
         CHECK(sink.rejects[0].source == "d.review:15");
     }
-    SECTION("invalid UTF-8 in a record is rejected") {
-        const CollectingSink sink =
-            read_as(Format::Review, good + blitzer_record("r2", "T", "bad \xFF byte"), info);
+    SECTION("a record in windows-1252 is decoded, and the UTF-8 record before it is not touched") {
+        const CollectingSink sink = read_as(Format::Review,
+                                            blitzer_record("u1", "Caf\xC3\xA9", "cr\xC3\xA8me") +
+                                                blitzer_record("w2", "Caf\xE9 \x96 bar",
+                                                               "\x93"
+                                                               "Fine\x94 \xA9 2006"),
+                                            info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[0].title == "Caf\xC3\xA9");
+        CHECK(sink.reviews[0].source_encoding.empty());
+        CHECK(sink.reviews[1].title == "Caf\xC3\xA9 \xE2\x80\x93 bar");
+        CHECK(sink.reviews[1].body ==
+              "\xE2\x80\x9C"
+              "Fine\xE2\x80\x9D \xC2\xA9 2006");
+        CHECK(sink.reviews[1].source_encoding == "windows-1252");
+    }
+    SECTION("binary data in a record is rejected") {
+        const CollectingSink sink = read_as(
+            Format::Review, good + blitzer_record("r2", "T", "bad \xFF\x01\x02\x00 bytes"s), info);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "d.review:15");
         CHECK(text::is_valid_utf8(sink.rejects[0].raw));
     }
@@ -418,11 +436,20 @@ TEST_CASE("TREC input that cannot be documents is rejected with the reason and l
         CHECK(sink.rejects[0].reason == "unterminated record");
         CHECK(sink.rejects[0].source == "t.trec:5");
     }
-    SECTION("invalid UTF-8 in a document is rejected") {
+    SECTION("a document in windows-1252 is decoded") {
         const CollectingSink sink =
-            read_as(Format::Trec, good + "<DOC><DOCNO>2</DOCNO> caf\xE9 </DOC>\n", info);
+            read_as(Format::Trec, good + "<DOC><DOCNO>2</DOCNO> caf\xE9 \xA9 </DOC>\n", info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[1].body == "caf\xC3\xA9 \xC2\xA9");
+        CHECK(sink.reviews[1].source_encoding == "windows-1252");
+        CHECK(sink.reviews[0].source_encoding.empty());
+    }
+    SECTION("binary data in a document is rejected") {
+        const CollectingSink sink = read_as(
+            Format::Trec, good + "<DOC><DOCNO>2</DOCNO> caf\xE9\x00\x01\x02 </DOC>\n"s, info);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "t.trec:5");
     }
     SECTION("a document with neither DOCNO nor text has nothing to index") {
@@ -517,11 +544,21 @@ TEST_CASE("SMART records without an id and without text, or with bad bytes, are 
         CHECK(sink.rejects[0].reason == "nothing to index (no title and no body)");
         CHECK(sink.rejects[0].source == "s.all:4");
     }
-    SECTION("a record with invalid UTF-8 is rejected") {
-        const CollectingSink sink = read_as(Format::Smart, good + ".I 2\n.W\nbad \xC0\xAF\n", info);
+    SECTION("a record in windows-1252 is decoded, its title and body alike") {
+        const CollectingSink sink =
+            read_as(Format::Smart, good + ".I 2\n.T\nNa\xEFve\n.W\ncaf\xE9 \x96 cr\xE8me\n", info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[1].title == "Na\xC3\xAFve");
+        CHECK(sink.reviews[1].body == "caf\xC3\xA9 \xE2\x80\x93 cr\xC3\xA8me");
+        CHECK(sink.reviews[1].source_encoding == "windows-1252");
+    }
+    SECTION("a record with binary data is rejected") {
+        const CollectingSink sink =
+            read_as(Format::Smart, good + ".I 2\n.W\nbad \xC0\xAF\x01\x02\x03\n"s, info);
         REQUIRE(sink.reviews.size() == 1);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "s.all:4");
     }
     SECTION("a record without an id but with text gets the file and line as id") {
@@ -597,10 +634,21 @@ TEST_CASE("CSV rows that cannot be read are rejected with the reason and line", 
         CHECK(sink.rejects[0].reason == "unterminated quoted field");
         CHECK(sink.rejects[0].source == "dir/f.csv:3");
     }
-    SECTION("a row with invalid UTF-8 is rejected and the next row is read") {
-        const CollectingSink sink = read_as(Format::Csv, "id,title\n1,caf\xE9\n2,fine\n", info);
+    SECTION("a row in windows-1252 is decoded, and the UTF-8 row after it kept") {
+        const CollectingSink sink =
+            read_as(Format::Csv, "id,title\n1,\"caf\xE9, \x93quoted\x94\"\n2,cr\xC3\xA8me\n", info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[0].title == "caf\xC3\xA9, \xE2\x80\x9Cquoted\xE2\x80\x9D");
+        CHECK(sink.reviews[0].source_encoding == "windows-1252");
+        CHECK(sink.reviews[1].title == "cr\xC3\xA8me");
+        CHECK(sink.reviews[1].source_encoding.empty());
+    }
+    SECTION("a row of binary data is rejected and the next row is read") {
+        const CollectingSink sink =
+            read_as(Format::Csv, "id,title\n1,caf\xE9\x01\x02\x03\n2,fine\n"s, info);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "dir/f.csv:2");
         REQUIRE(sink.reviews.size() == 1);
         CHECK(sink.reviews[0].id == "2");
@@ -709,10 +757,18 @@ TEST_CASE("a text file is one review whose <br /> tags mark paragraphs", "[corpu
               "The first paragraph is wrapped at a narrow width, as plain text often is.\n\n"
               "The second one has a single break.\n\nThe third.");
     }
-    SECTION("a file with invalid UTF-8 is rejected by its path") {
-        const CollectingSink sink = read_as(reader, "caf\xE9 au lait", make_info("x.txt", "x.txt"));
+    SECTION("a file in windows-1252 is decoded as a whole") {
+        const CollectingSink sink =
+            read_as(reader, "caf\xE9 au lait \x96 \xA9 1999", make_info("x.txt", "x.txt"));
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].body == "caf\xC3\xA9 au lait \xE2\x80\x93 \xC2\xA9 1999");
+        CHECK(sink.reviews[0].source_encoding == "windows-1252");
+    }
+    SECTION("a file of binary data is rejected by its path") {
+        const CollectingSink sink =
+            read_as(reader, "caf\xE9\x00\x01 au lait"s, make_info("x.txt", "x.txt"));
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "x.txt");
     }
     SECTION("a blank file has nothing to index") {
@@ -841,7 +897,7 @@ TEST_CASE("formats are detected from the name and the first bytes", "[corpus]") 
         CHECK(detect_format("x.tab", "a\tb\n1\t2\n") == Format::Tsv);
     }
     SECTION("binary data and unknown names are not a format") {
-        CHECK(detect_format("image.png", std::string("\x89PNG\r\n\x1a\n\0\0", 10)) == Format::Auto);
+        CHECK(detect_format("image.png", "\x89PNG\r\n\x1a\n\0\0"s) == Format::Auto);
         CHECK(detect_format("cranqrel", "1 184 2\n1 29 2\n") == Format::Auto);
     }
 }

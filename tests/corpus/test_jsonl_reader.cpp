@@ -251,12 +251,38 @@ TEST_CASE("a known key with the wrong type is rejected naming the key", "[corpus
     }
 }
 
-TEST_CASE("a line with invalid UTF-8 bytes is rejected and its raw text repaired", "[corpus]") {
-    const Reject reject = reject_of("{\"title\": \"caf\xE9 latin-1\"}");
+TEST_CASE("a line in windows-1252 among UTF-8 lines is decoded alone, the others kept as they are",
+          "[corpus]") {
+    const std::string utf8_line = "{\"id\": \"u\", \"title\": \"Na\xC3\xAFve caf\xC3\xA9\"}";
+    const CollectingSink sink =
+        read_text(utf8_line + "\n{\"id\": \"w\", \"title\": \"caf\xE9 \x93ok\x94\"}\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 2);
+    CHECK(sink.reviews[0].title == "Na\xC3\xAFve caf\xC3\xA9");
+    CHECK(sink.reviews[0].source_encoding.empty());
+    CHECK(sink.reviews[1].title == "caf\xC3\xA9 \xE2\x80\x9Cok\xE2\x80\x9D");
+    CHECK(sink.reviews[1].source_encoding == "windows-1252");
+}
+
+TEST_CASE("a line of binary data is rejected as such and its raw text repaired", "[corpus]") {
+    const Reject reject =
+        reject_of(std::string("{\"title\": \"caf\xE9 \x01\x02\x03\x04 latin-1\"}"));
     CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
-    CHECK(reject.reason == "invalid UTF-8");
+    CHECK(reject.reason == "binary data, not text in any encoding");
     CHECK(text::is_valid_utf8(reject.raw));
     CHECK(reject.raw.find("latin-1") != std::string::npos);
+}
+
+TEST_CASE("under the strict policy a line that is not UTF-8 is rejected as invalid UTF-8",
+          "[corpus]") {
+    CollectingSink sink;
+    std::istringstream in("{\"title\": \"caf\xE9\"}\n{\"title\": \"fine\"}\n");
+    JsonlReader reader;
+    reader.set_encoding(EncodingPolicy::parse("utf-8"));
+    reader.read(in, kInfo, sink);
+    REQUIRE(sink.reviews.size() == 1);
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].reason == "invalid UTF-8");
 }
 
 TEST_CASE("a record with nothing to index is rejected", "[corpus]") {
@@ -335,7 +361,7 @@ TEST_CASE("good and bad lines of a real file are told apart", "[corpus]") {
                   "{\"id\": \"bad-json\", \"title\": \n"
                   "[\"not\", \"an\", \"object\"]\n"
                   "{\"id\": \"bad-type\", \"title\": 3}\n"
-                  "{\"id\": \"bad-utf8\", \"title\": \"\xC0\xAF\"}\n"
+                  "{\"id\": \"binary\", \"title\": \"\xC0\xAF\x01\x02\x03\"}\n"
                   "{\"id\": \"empty\", \"reviewer\": \"Nobody\"}\n"
                   "{\"title\": \"Title only, no id\"}\n");
     const InputInfo info = make_info(path, "in/mixed.jsonl");
@@ -352,7 +378,7 @@ TEST_CASE("good and bad lines of a real file are told apart", "[corpus]") {
         {path + ":2", "malformed JSON"},
         {path + ":3", "not a JSON object"},
         {path + ":4", "wrong type for 'title': expected string, got number"},
-        {path + ":5", "invalid UTF-8"},
+        {path + ":5", "binary data, not text in any encoding"},
         {path + ":6", "nothing to index (no title and no body)"},
     };
     for (std::size_t i = 0; i < expected.size(); ++i) {
