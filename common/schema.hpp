@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -49,6 +50,9 @@ inline constexpr std::string_view kYearPrefix = "Y";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kRatingPrefix = "XR";
+/// A symbol the title or body holds (boolean, not a query field): `XY©`, `XY€`. Words are all
+/// the analyzer indexes, so without these a search for © or € could find nothing.
+inline constexpr std::string_view kSymbolPrefix = "XY";
 
 inline constexpr std::array<Field, 8> kFields = {{
     {"body", kBodyPrefix, FieldKind::Text, true, "the review text"},
@@ -103,6 +107,12 @@ inline constexpr std::string_view kMetaDictionary = "revsearch:dictionary";
 
 /// The unique id term. Ids are case-sensitive, so only whitespace is normalised.
 [[nodiscard]] std::string id_term(std::string_view id);
+
+/// The kSymbolPrefix terms of `text`, each once, in order of first appearance: one per distinct
+/// character outside ASCII whose Unicode category is Other Symbol (© ® ™ ° ♥ ★, emoji) or
+/// Currency Symbol (€ £ ¥). The indexer adds those of each review's title and body; the query
+/// builder requires those of a query. Invalid UTF-8 is passed over. Thread-safe.
+[[nodiscard]] std::vector<std::string> symbol_terms(std::string_view text);
 
 /// The sortable value for a rating.
 [[nodiscard]] std::string rating_value(double rating);

@@ -28,7 +28,9 @@ public:
     QueryBuilder(const Analyzer& analyzer, const Xapian::Database& db);
 
     /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax or an invalid
-    /// range. Empty text gives an empty query, which matches nothing.
+    /// range. Empty text gives an empty query, which matches nothing. Symbols in the text
+    /// (schema::symbol_terms(): © ™ €) are required of every match, as a filter that does not
+    /// score; a query of symbols alone matches the reviews holding them all.
     ///
     /// On an index with packed positions, phrases are rewritten (query/phrase_source.hpp):
     /// with `deferred`, the phrases every match must satisfy are left to a decider and

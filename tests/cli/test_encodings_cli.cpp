@@ -141,10 +141,33 @@ TEST_CASE(
             Catch::Contains("\xE2\x80\x9Cquiet\xE2\x80\x9D and precise \xE2\x80\x93 the best"));
         CHECK_THAT(text.out, !Catch::Contains("\xEF\xBF\xBD"));  // no replacement characters
     }
+    SECTION("a search for \xC2\xA9 finds every review, and one for a sign none holds finds none") {
+        CHECK(hits(db, "\xC2\xA9").size() == 12);
+        CHECK(hits(db, "\xE2\x82\xAC").empty());  // the euro sign
+        CHECK(hits(db, "\xC2\xAE").empty());      // the registered sign
+    }
     SECTION("the one-review files in the archive keep their windows-1252 characters") {
         const ProcessResult shown = query({"--db", db, "--highlight", "none", "id:a/1"});
         CHECK_THAT(shown.out, Catch::Contains("\xE2\x80\x9Cquiet\xE2\x80\x9D"));
         CHECK_THAT(shown.out, Catch::Contains("\xC2\xA9 1998"));
+    }
+}
+
+TEST_CASE("a search for a symbol finds the reviews that hold it, and only those", "[cli]") {
+    TempDir dir;
+    const std::string input =
+        dir.write("signs.jsonl",
+                  iconv_to(jsonl("c1", "Bylined", "Text \xC2\xA9 1998 The Critic") +
+                               jsonl("e1", "Priced", "It cost 20 \xE2\x82\xAC and was worth it") +
+                               jsonl("n1", "Neither", "A review with no sign at all, 1998"),
+                           "WINDOWS-1252"));
+    const std::string db = dir.file("db");
+    REQUIRE(run_index({"--db", db, input}).exit_code == 0);
+    CHECK(hits(db, "\xC2\xA9") == std::map<std::string, std::string>{{"c1", "Bylined"}});
+    CHECK(hits(db, "\xE2\x82\xAC") == std::map<std::string, std::string>{{"e1", "Priced"}});
+    SECTION("with words, the symbol is required and the words rank") {
+        CHECK(hits(db, "1998 \xC2\xA9") == std::map<std::string, std::string>{{"c1", "Bylined"}});
+        CHECK(hits(db, "1998").size() == 2);
     }
 }
 
