@@ -172,7 +172,7 @@ TEST_CASE("a search for a symbol finds the reviews that hold it, and only those"
 }
 
 TEST_CASE(
-    "--encoding utf-8 keeps the strict behaviour: legacy records are rejected as invalid UTF-8",
+    "the option --encoding utf-8 keeps the strict behaviour: legacy records are rejected as invalid UTF-8",
     "[cli]") {
     TempDir dir;
     write_fixtures(dir);
@@ -185,7 +185,7 @@ TEST_CASE(
     CHECK(indexed_count(dir.file("db")) == 2);
 }
 
-TEST_CASE("--encoding NAME reads every file in that encoding and counts its records", "[cli]") {
+TEST_CASE("the option --encoding NAME reads every file in that encoding and counts its records", "[cli]") {
     TempDir dir;
     const std::string input =
         dir.write("ru.jsonl",
@@ -312,19 +312,23 @@ std::vector<std::string> screen(const std::string& output) {
 
 }  // namespace
 
-TEST_CASE("--progress bar prints rejects and skips on lines of their own, and ends at 100%",
+TEST_CASE("the option --progress bar prints rejects and skips on lines of their own, and ends at 100%",
           "[cli]") {
     TempDir dir;
-    // Long enough that the bar is drawn (every 0.2 s) between the rejects.
-    std::string content;
-    for (int i = 1; i <= 40000; ++i) {
-        content += i % 4000 == 0 ? "{\"id\": \"cut" + std::to_string(i) + "\", \"title\": \n"
-                                 : jsonl("r" + std::to_string(i), "Title",
-                                         "a body of words " + std::to_string(i));
-    }
-    dir.write("in/a.jsonl", content);
+    // Long enough that the bar is drawn (every 0.2 s) between the rejects; the ids differ
+    // between the files (a repeated id costs a look-up in the parts written before).
+    auto reviews = [](const std::string& tag) {
+        std::string content;
+        for (int i = 1; i <= 40000; ++i) {
+            content += i % 4000 == 0 ? "{\"id\": \"cut" + std::to_string(i) + "\", \"title\": \n"
+                                     : jsonl(tag + std::to_string(i), "Title",
+                                             "a body of words " + std::to_string(i));
+        }
+        return content;
+    };
+    dir.write("in/a.jsonl", reviews("a"));
     dir.write("in/b.xyz", "not a review format\n");
-    dir.write("in/c.jsonl", content);
+    dir.write("in/c.jsonl", reviews("c"));
     const ProcessResult r = run_process({index_bin(), "--db", dir.file("db"), "--progress", "bar",
                                          "--threads", "1", dir.file("in")});
     REQUIRE(r.exit_code == 3);
