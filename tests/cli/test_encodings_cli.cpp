@@ -153,6 +153,67 @@ TEST_CASE(
     }
 }
 
+TEST_CASE(
+    "every encoding fixture is read alike in a folder, inside a .tar.zst and gzipped one by one",
+    "[cli]") {
+    TempDir dir;
+    write_fixtures(dir);
+    // The same kinds once more, with a binary line beside a good one: the negative case.
+    const std::vector<std::string> kinds = {"w1252.txt",     "latin1.txt",    "utf16le.jsonl",
+                                            "utf16be.jsonl", "utf8bom.jsonl", "mixed.jsonl"};
+    dir.write("kinds/binary.jsonl",
+              jsonl("ok1", "Fine", "plain words") +
+                  "{\"id\": \"junk\", \"title\": \"\xC0\x01\x02\x03\xFF\"}\n");
+    std::string copy = "cd '" + dir.file("in") + "' && cp";
+    for (const std::string& kind : kinds) copy += " " + kind;
+    copy += " '" + dir.file("kinds") + "' && cd '" + dir.file("kinds") + "' && tar --zstd -cf '" +
+            dir.file("packed.tar.zst") + "' * && mkdir '" + dir.file("gz") +
+            "' && for f in *; do gzip -c \"$f\" > '" + dir.file("gz") + "'/\"$f\".gz; done";
+    REQUIRE(run_process({"/bin/sh", "-c", copy}).exit_code == 0);
+
+    for (const std::string container : {"kinds", "packed.tar.zst", "gz"}) {
+        INFO("inputs: " << container);
+        const std::string db = dir.file("db-" + container);
+        const ProcessResult r = run_index({"--db", db, dir.file(container)});
+        INFO(r.err);
+        // 1 + 1 + 2 + 1 + 1 + 3 records of the kinds, 2 of binary.jsonl, whose second is junk.
+        CHECK(r.exit_code == 3);
+        CHECK_THAT(r.err, Catch::Contains("read 11 records"));
+        CHECK_THAT(r.err, Catch::Contains("rejected 1"));
+        CHECK_THAT(r.err, Catch::Contains(":2: rejected: binary data, not text in any encoding"));
+        CHECK_THAT(r.err, Catch::Contains("transcoded 6 records to UTF-8: from UTF-16BE 1, "
+                                          "from UTF-16LE 2, from windows-1252 3"));
+        const auto stats =
+            nlohmann::json::parse(query({"--db", db, "--stats", "--format", "json"}).out);
+        CHECK(stats.at("transcoded_by_encoding") ==
+              nlohmann::json({{"UTF-16BE", 1}, {"UTF-16LE", 2}, {"windows-1252", 3}}));
+        // Nine reviews hold café and ©, each read with its own characters; the euro sign none.
+        CHECK(hits(db, "caf\xC3\xA9").size() == 9);
+        CHECK(hits(db, "\xC2\xA9").size() == 9);
+        CHECK(hits(db, "\xE2\x82\xAC").empty());
+        CHECK(hits(db, "id:m2") ==
+              std::map<std::string, std::string>{{"m2", "Legacy caf\xC3\xA9"}});
+        CHECK(hits(db, "id:be1") == std::map<std::string, std::string>{{"be1", "Caf\xC3\xA9 BE"}});
+        CHECK(hits(db, "id:bom1") ==
+              std::map<std::string, std::string>{{"bom1", "Caf\xC3\xA9 BOM"}});
+        const ProcessResult quiet =
+            query({"--db", db, "--highlight", "none", "-k", "100", "quiet"});
+        CHECK_THAT(quiet.out, Catch::Contains("\xE2\x80\x9Cquiet\xE2\x80\x9D and precise "
+                                              "\xE2\x80\x93 the best"));
+        // The Latin-1 text's accented words are words of the index, as in the UTF-8 original.
+        const std::string creme =
+            "cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+            "e";
+        CHECK(hits(db, creme).size() == 3);
+        const ProcessResult brulee =
+            query({"--db", db, "--highlight", "none", "-k", "100", "\"" + creme + "\""});
+        CHECK_THAT(brulee.out, Catch::Contains(creme));
+        for (const ProcessResult* shown : {&quiet, &brulee}) {
+            CHECK_THAT(shown->out, !Catch::Contains("\xEF\xBF\xBD"));  // no U+FFFD anywhere
+        }
+    }
+}
+
 TEST_CASE("a search for a symbol finds the reviews that hold it, and only those", "[cli]") {
     TempDir dir;
     const std::string input =
