@@ -26,12 +26,9 @@ std::optional<std::string> parse_review_time(const std::string& s) {
     return date::parse(s);
 }
 
+/// Parses a line that is UTF-8 (read() decodes it first).
 bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t line_number,
                   Review& r, std::string& reason) {
-    if (!text::is_valid_utf8(line)) {
-        reason = "invalid UTF-8";
-        return false;
-    }
     json j;
     try {
         j = json::parse(line);

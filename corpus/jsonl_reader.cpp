@@ -225,6 +225,11 @@ bool JsonlReader::parse_line(const std::string& line, const InputInfo& info,
         reason = "invalid UTF-8";
         return false;
     }
+    return parse_utf8_line(line, info, line_number, r, reason);
+}
+
+bool JsonlReader::parse_utf8_line(const std::string& line, const InputInfo& info,
+                                  std::size_t line_number, Review& r, std::string& reason) {
     if (!parse_plain(line, r)) return parse_line_general(line, info, line_number, r, reason);
     set_origin(r, info, line_number);
     return true;
@@ -320,7 +325,7 @@ void JsonlReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
                                   std::string(decoding.reason()),
                                   text::truncate_utf8(text::repair_utf8(line), kRawBytes)});
-        } else if (parse_line(line, info, line_number, review, reason)) {
+        } else if (parse_utf8_line(line, info, line_number, review, reason)) {
             review.source_encoding = decoding.encoding;
             sink.on_review(std::move(review));
         } else {
