@@ -6,6 +6,7 @@
 
 #include "common/date.hpp"
 #include "common/text.hpp"
+#include "corpus/json_depth.hpp"
 
 namespace revsearch::corpus {
 
@@ -29,6 +30,11 @@ std::optional<std::string> parse_review_time(const std::string& s) {
 /// Parses a line that is UTF-8 (read() decodes it first).
 bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t line_number,
                   Review& r, std::string& reason) {
+    // nlohmann's dump() and comparisons recurse once per level: a bound first (issue 22).
+    if (json_nesting_depth(line, kMaxJsonDepth) > kMaxJsonDepth) {
+        reason = kJsonTooDeep;
+        return false;
+    }
     json j;
     try {
         j = json::parse(line);

@@ -7,6 +7,7 @@
 
 #include "common/date.hpp"
 #include "common/text.hpp"
+#include "corpus/json_depth.hpp"
 
 namespace revsearch::corpus {
 
@@ -239,6 +240,11 @@ bool JsonlReader::parse_line_general(const std::string& line, const InputInfo& i
                                      std::size_t line_number, Review& r, std::string& reason) {
     if (!text::is_valid_utf8(line)) {
         reason = "invalid UTF-8";
+        return false;
+    }
+    // nlohmann's dump() and comparisons recurse once per level: a bound first (issue 22).
+    if (json_nesting_depth(line, kMaxJsonDepth) > kMaxJsonDepth) {
+        reason = kJsonTooDeep;
         return false;
     }
     json obj;

@@ -174,3 +174,25 @@ TEST_CASE("duplicate ids in one run are counted and the last one wins", "[cli]")
     // Accounting: documents = records read - rejected - replaced duplicates.
     CHECK(indexed_count(dir.file("db")) == 3 - 0 - 1);
 }
+
+// Issue 22: this file (the issue's Python reproduction) made revsearch-index exit 139, and the
+// re-run crash the same way, so "n3" was never indexed.
+TEST_CASE("a JSON line nested 100,000 deep is rejected with its line and the run and its re-run end normally",
+          "[cli]") {
+    TempDir dir;
+    const std::string input = dir.write(
+        "n.jsonl", "{\"id\":\"n1\",\"body\":\"x\",\"extra\":" + std::string(100000, '[') +
+                       std::string(100000, ']') + "}\n{\"id\":\"n3\",\"body\":\"after\"}\n");
+    for (int run = 1; run <= 2; ++run) {
+        DYNAMIC_SECTION("run " << run) {
+            const ProcessResult r = run_index({"--db", dir.file("db"), input});
+            INFO(r.err);
+            CHECK(r.exit_code == 3);  // finished, with a reject
+            CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected: JSON nested deeper than 64 levels"));
+            CHECK(indexed_count(dir.file("db")) == 1);
+            const ProcessResult q = run_process({query_bin(), "--db", dir.file("db"), "--format", "json", "after"});
+            CHECK_THAT(q.out, Catch::Contains("\"id\":\"n3\""));
+            CHECK_THAT(q.out, !Catch::Contains("\"id\":\"n1\""));
+        }
+    }
+}

@@ -7,6 +7,7 @@
 
 #include "common/text.hpp"
 #include "corpus/inputs.hpp"
+#include "corpus/json_depth.hpp"
 #include "corpus/jsonl_reader.hpp"
 #include "tests/support/corpus_support.hpp"
 #include "tests/support/test_support.hpp"
@@ -513,4 +514,37 @@ TEST_CASE("the fast JSON path reads every line as the general reader does", "[co
         }
         CHECK(fast_accepted > 500);  // the edits leave many lines readable
     }
+}
+
+// Issue 22: a line nested 100,000 deep overflowed the stack in nlohmann's recursive dump()
+// (exit 139), and the re-run crashed the same way, so the lines after it were never read.
+TEST_CASE("a JSON line nested deeper than the limit is rejected with its line and the next line is read",
+          "[corpus]") {
+    const std::string deep = "{\"id\":\"n1\",\"body\":\"x\",\"extra\":" + std::string(100000, '[') +
+                             std::string(100000, ']') + "}";
+    const CollectingSink sink = read_text(deep + "\n{\"id\":\"n3\",\"body\":\"after\"}\n");
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].source == "corpus/sub/reviews.jsonl:1");
+    CHECK(sink.rejects[0].reason == "JSON nested deeper than 64 levels");
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(sink.reviews[0].id == "n3");
+}
+
+TEST_CASE("a JSON line nested exactly to the limit is read, its deep value kept as JSON", "[corpus]") {
+    // The record object is level 1, so the extra value may open 63 more.
+    const std::string value = std::string(63, '[') + std::string(63, ']');
+    const CollectingSink sink = read_text("{\"id\":\"n2\",\"body\":\"x\",\"extra\":" + value + "}\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(sink.reviews[0].extra_value("extra") == value);
+}
+
+TEST_CASE("brackets inside JSON strings do not count as nesting", "[corpus]") {
+    const std::string brackets(500, '[');
+    const CollectingSink sink =
+        read_text("{\"id\":\"s1\",\"body\":\"" + brackets + " \\\" {{{\",\"tags\":[\"]]]\"]}\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(json_nesting_depth("{\"a\":\"[[[\\\"[[\",\"b\":[[1]]}", 64) == 3);
+    CHECK(json_nesting_depth(std::string(10, '{'), 4) == 5);  // stops past the limit
 }
