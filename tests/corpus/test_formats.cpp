@@ -212,6 +212,9 @@ TEST_CASE("Amazon lines that cannot be reviews are rejected with the reason and 
          "binary data, not text in any encoding"},
         {R"({"overall": 3.0, "asin": "B0X", "reviewerID": "A1", "summary": "  "})",
          "nothing to index (no title and no body)"},
+        {R"({"overall": 3.0, "asin": "B0X", "summary": "Deep", "style": )" +
+             std::string(5000, '[') + std::string(5000, ']') + "}",
+         "JSON nested deeper than 64 levels"},
     };
     for (const auto& [line, reason] : cases) {
         DYNAMIC_SECTION("a line like " << line << " is rejected as: " << reason) {
@@ -626,13 +629,15 @@ TEST_CASE("CSV rows are read by header name with RFC 4180 quoting", "[corpus]") 
 TEST_CASE("CSV rows that cannot be read are rejected with the reason and line", "[corpus]") {
     const InputInfo info = make_info("dir/f.csv", "sub/f.csv");
 
-    SECTION("a quote left open to the end of the input is an unterminated quoted field") {
+    SECTION("a quote left open to the end of the input rejects its record, not the next") {
         const CollectingSink sink =
             read_as(Format::Csv, "id,title\n1,fine\n2,\"never closed\n3,more\n", info);
-        REQUIRE(sink.reviews.size() == 1);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "unterminated quoted field");
+        CHECK(sink.rejects[0].reason == "unterminated quoted field: open to the end of the input");
         CHECK(sink.rejects[0].source == "dir/f.csv:3");
+        CHECK(sink.rejects[0].raw == "2,\"never closed");
+        CHECK(ids_of(sink.reviews) == std::vector<std::string>{"1", "3"});
+        CHECK(sink.reviews[1].source == "dir/f.csv:4");
     }
     SECTION("a row in windows-1252 is decoded, and the UTF-8 row after it kept") {
         const CollectingSink sink =
@@ -668,6 +673,59 @@ TEST_CASE("CSV rows that cannot be read are rejected with the reason and line", 
             read_as(Format::Csv, "\xEF\xBB\xBFid,title\nx-1,Marked\n", info);
         REQUIRE(sink.reviews.size() == 1);
         CHECK(sink.reviews[0].id == "x-1");
+    }
+}
+
+// Issue 22: record 2's open quote swallowed record 3 and the run said nothing (3 documents,
+// 0 rejects, exit 0).
+TEST_CASE("a CSV quote that never closes costs its own record only: records 1, 3 and 4 are read",
+          "[corpus]") {
+    const InputInfo info = make_info("dir/q.csv", "q.csv");
+    const CollectingSink sink = read_as(Format::Csv,
+                                        "id,title,body\n"
+                                        "1,ok,\"fine body\"\n"
+                                        "2,broken,\"this quote never closes\n"
+                                        "3,next,\"another body\"\n"
+                                        "4,last,last body\n",
+                                        info);
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].source == "dir/q.csv:3");
+    CHECK(sink.rejects[0].reason ==
+          "unterminated quoted field: a later line's quote closes it inside a field");
+    CHECK(ids_of(sink.reviews) == std::vector<std::string>{"1", "3", "4"});
+    REQUIRE(sink.reviews.size() == 3);
+    CHECK(sink.reviews[1].body == "another body");
+    CHECK(sink.reviews[1].source == "dir/q.csv:4");
+    CHECK(sink.reviews[2].body == "last body");
+}
+
+TEST_CASE(
+    "a quoted CSV field may span lines up to the limit, and one past it is rejected at its first "
+    "line",
+    "[corpus]") {
+    const InputInfo info = make_info("dir/long.csv", "long.csv");
+    const auto spanning = [](std::size_t later_lines) {
+        std::string csv = "id,title\n1,\"start";
+        for (std::size_t i = 1; i < later_lines; ++i) csv += "\nmore";
+        return csv + "\nend\"\n2,after\n";
+    };
+    SECTION("a field over kMaxQuotedLines lines after its first is one review") {
+        const CollectingSink sink = read_as(Format::Csv, spanning(kMaxQuotedLines), info);
+        REQUIRE(sink.rejects.empty());
+        CHECK(ids_of(sink.reviews) == std::vector<std::string>{"1", "2"});
+        CHECK_THAT(sink.reviews[0].title, Catch::StartsWith("start more more"));
+        CHECK_THAT(sink.reviews[0].title, Catch::EndsWith("more end"));
+    }
+    SECTION("one line more is a reject naming line 2, and the lines after it are read again") {
+        const CollectingSink sink = read_as(Format::Csv, spanning(kMaxQuotedLines + 1), info);
+        REQUIRE_FALSE(sink.rejects.empty());
+        CHECK(sink.rejects[0].source == "dir/long.csv:2");
+        CHECK_THAT(sink.rejects[0].reason,
+                   Catch::StartsWith("unterminated quoted field: open past 1000 lines"));
+        // "more" and "end\"" lines are rows of one column now; the record after them survives.
+        CHECK(sink.rejects.size() == 1 + kMaxQuotedLines + 1);
+        CHECK(ids_of(sink.reviews) == std::vector<std::string>{"2"});
+        CHECK(sink.reviews[0].source == "dir/long.csv:" + std::to_string(kMaxQuotedLines + 4));
     }
 }
 
