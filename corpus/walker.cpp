@@ -319,6 +319,8 @@ void Walker::walk_archive(const InputFile& file, RecordSink& sink, WalkObserver&
             info.lookup_base = entry.path;
             read_stream(entry.data, info, entry.size, sink, observer, entry.file_position);
             sink.on_position(entry.file_position());
+        }, [&](const std::string& path, const std::string& reason) {
+            observer.on_skipped(file.info.display + "!/" + path, reason);
         });
     } catch (const CorpusError& e) {
         const std::string reason = reason_of(e);

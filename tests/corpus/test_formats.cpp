@@ -1478,3 +1478,49 @@ TEST_CASE("the walker passes over files that are not reviews and obeys a forced 
         CHECK(w.observer.read[0].second == Format::Trec);
     }
 }
+
+// Issue 22: links inside a tar were dropped without a word, and member names climbing out of
+// the archive or starting at / became ids as written.
+TEST_CASE("tar members that are links are reported as skipped, and member paths never leave the archive",
+          "[corpus]") {
+    test::TempDir dir;
+    const std::string src = dir.file("src");
+    dir.write("src/a.txt", "The first review, about a lighthouse keeper.");
+    dir.write("src/b.txt", "The second review, about a ferry crossing.");
+    dir.write("src/c.txt", "The third review, an ordinary member.");
+    const std::string archive = dir.file("links.tar");
+    // GNU tar keeps ../ and / in names only with -P; the links come after their targets.
+    shell("cd " + sh_quote(src) + " && ln -s a.txt soft.txt && ln b.txt hard.txt && tar -P " +
+          "--transform='s,^a\\.txt$,../../x.txt,;s,^b\\.txt$,/abs/y.txt,' -cf " + sh_quote(archive) +
+          " a.txt b.txt c.txt soft.txt hard.txt 2>/dev/null");
+
+    const WalkResult w = walk_all(archive);
+    CHECK(w.sink.rejects.empty());
+    std::vector<std::string> sources;
+    for (const Review& r : w.sink.reviews) sources.push_back(r.source);
+    CHECK(sources == std::vector<std::string>{archive + "!/x.txt", archive + "!/abs/y.txt",
+                                              archive + "!/c.txt"});
+    CHECK(find_id(w.sink.reviews, "x") != nullptr);
+    CHECK(find_id(w.sink.reviews, "abs/y") != nullptr);
+    for (const Review& r : w.sink.reviews) {
+        CHECK_THAT(r.id, !Catch::Contains(".."));
+        CHECK_THAT(r.id, !Catch::StartsWith("/"));
+    }
+    REQUIRE(w.observer.skipped.size() == 2);
+    CHECK(w.observer.skipped[0].first == archive + "!/soft.txt");
+    CHECK(w.observer.skipped[0].second == "symbolic link to '../../x.txt', not followed");
+    CHECK(w.observer.skipped[1].first == archive + "!/hard.txt");
+    CHECK_THAT(w.observer.skipped[1].second, Catch::StartsWith("hard link to '"));
+}
+
+TEST_CASE("member paths are normalised without . or .., and ordinary paths are kept as they are",
+          "[corpus]") {
+    CHECK(normalise_member_path("../../x.txt") == "x.txt");
+    CHECK(normalise_member_path("/abs/x.txt") == "abs/x.txt");
+    CHECK(normalise_member_path("a/./b/../c.txt") == "a/c.txt");
+    CHECK(normalise_member_path("a//b.txt") == "a/b.txt");
+    CHECK(normalise_member_path("../..") == "unnamed");
+    // Negative: names that are already plain are not changed, dots inside names included.
+    CHECK(normalise_member_path("train/pos/3_8.txt") == "train/pos/3_8.txt");
+    CHECK(normalise_member_path("a..b/..c.txt") == "a..b/..c.txt");
+}
