@@ -32,6 +32,11 @@ add_library(revsearch::zstd ALIAS PkgConfig::LIBZSTD)
 pkg_check_modules(LIBXXHASH REQUIRED IMPORTED_TARGET libxxhash)
 add_library(revsearch::xxhash ALIAS PkgConfig::LIBXXHASH)
 
+# ICU: converters from every text encoding to UTF-8, and the charset detector that proposes
+# an encoding for input that is not UTF-8 (corpus/encoding).
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
+add_library(revsearch::icu ALIAS PkgConfig::ICU)
+
 find_path(READLINE_INCLUDE_DIR readline/readline.h REQUIRED)
 find_library(READLINE_LIBRARY NAMES readline REQUIRED)
 add_library(revsearch_readline INTERFACE IMPORTED GLOBAL)

@@ -1,21 +1,33 @@
 #include "common/progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <streambuf>
 
 namespace revsearch {
 
-Progress::Progress(std::ostream& out, bool terminal, std::uint64_t total_bytes,
-                   double log_interval_seconds)
+namespace {
+
+/// Clears the terminal line the cursor is on: back to its start, then erase to its end.
+constexpr std::string_view kClearLine = "\r\x1b[K";
+
+}  // namespace
+
+Progress::Progress(std::ostream& out, Style style, std::uint64_t total_bytes,
+                   double interval_seconds)
     : out_(out),
-      terminal_(terminal),
+      style_(style),
       total_bytes_(total_bytes),
-      interval_(terminal ? 0.2 : log_interval_seconds),
+      interval_(interval_seconds >= 0 ? interval_seconds
+                : style == Style::Bar ? 0.2
+                                      : 5.0),
       start_(Clock::now()),
       last_draw_(start_) {}
 
 void Progress::update(std::uint64_t records, std::uint64_t bytes) {
     records_ = records;
     bytes_ = bytes;
+    if (style_ == Style::None) return;
     const auto now = Clock::now();
     if (std::chrono::duration<double>(now - last_draw_).count() >= interval_) {
         last_draw_ = now;
@@ -23,13 +35,25 @@ void Progress::update(std::uint64_t records, std::uint64_t bytes) {
     }
 }
 
+void Progress::message(std::string_view line) {
+    if (bar_shown_) out_ << kClearLine;
+    bar_shown_ = false;
+    out_ << line << '\n' << std::flush;
+}
+
 void Progress::finish() {
     if (finished_) return;
     finished_ = true;
-    if (terminal_ && drawn_) {
+    if (style_ == Style::Bar && drawn_) {
         draw(true);
         out_ << '\n' << std::flush;
+        bar_shown_ = false;
     }
+}
+
+double Progress::fraction() const noexcept {
+    if (total_bytes_ == 0) return 0.0;
+    return std::min(1.0, static_cast<double>(bytes_) / static_cast<double>(total_bytes_));
 }
 
 std::string format_duration(double seconds) {
@@ -51,31 +75,86 @@ void Progress::draw(bool final) {
     const double mb = static_cast<double>(bytes_) / 1e6;
     const double rate = elapsed > 0 ? static_cast<double>(records_) / elapsed : 0.0;
     const double mbps = elapsed > 0 ? mb / elapsed : 0.0;
-    char line[256];
-    if (terminal_) {
+    const double fraction = this->fraction();
+    // The share is shown rounded down, so 100% means every input byte has been read.
+    const int percent = static_cast<int>(fraction * 100.0);
+    char of_total[64] = "";
+    if (total_bytes_ > 0) {
+        std::snprintf(of_total, sizeof of_total, " of %.1f",
+                      static_cast<double>(total_bytes_) / 1e6);
+    }
+    char line[320];
+    if (style_ == Style::Bar) {
         std::string bar;
         std::string eta;
         if (total_bytes_ > 0) {
-            const double fraction =
-                std::min(1.0, static_cast<double>(bytes_) / static_cast<double>(total_bytes_));
             constexpr int kWidth = 24;
             const int filled = static_cast<int>(fraction * kWidth);
-            bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] ";
+            bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '.') + "] " +
+                  std::to_string(percent) + "% ";
             if (!final && fraction > 0.0 && fraction < 1.0) {
                 eta = " ETA " + format_duration(elapsed * (1.0 - fraction) / fraction);
             }
         }
-        std::snprintf(line, sizeof line, "\r%s%llu reviews, %.1f MB, %.0f reviews/s, %.1f MB/s%s\x1b[K",
-                      bar.c_str(), static_cast<unsigned long long>(records_), mb, rate, mbps,
-                      eta.c_str());
-        out_ << line << std::flush;
+        std::snprintf(line, sizeof line, "%s%llu reviews, %.1f%s MB, %.0f reviews/s, %.1f MB/s%s",
+                      bar.c_str(), static_cast<unsigned long long>(records_), mb, of_total, rate,
+                      mbps, eta.c_str());
+        out_ << '\r' << line << "\x1b[K" << std::flush;
+        bar_shown_ = true;
     } else {
-        std::snprintf(line, sizeof line, "progress: %llu reviews, %.1f MB, %.0f reviews/s, %s\n",
-                      static_cast<unsigned long long>(records_), mb, rate,
+        char share[16] = "";
+        if (total_bytes_ > 0) std::snprintf(share, sizeof share, " (%d%%)", percent);
+        std::snprintf(line, sizeof line,
+                      "progress: %llu reviews, %.1f%s MB%s, %.0f reviews/s, %s\n",
+                      static_cast<unsigned long long>(records_), mb, of_total, share, rate,
                       format_duration(elapsed).c_str());
         out_ << line << std::flush;
     }
     drawn_ = true;
+}
+
+// ---------------------------------------------------------------- ProgressLog
+
+class ProgressLog::Buffer : public std::streambuf {
+public:
+    explicit Buffer(Progress& progress) : progress_(progress) {}
+    ~Buffer() override {
+        if (!line_.empty()) progress_.message(line_);
+    }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        put(traits_type::to_char_type(c));
+        return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        for (std::streamsize i = 0; i < n; ++i) put(s[i]);
+        return n;
+    }
+
+private:
+    void put(char c) {
+        if (c != '\n') {
+            line_ += c;
+            return;
+        }
+        progress_.message(line_);
+        line_.clear();
+    }
+
+    Progress& progress_;
+    std::string line_;
+};
+
+ProgressLog::ProgressLog(Progress& progress)
+    : std::ostream(nullptr), buffer_(std::make_unique<Buffer>(progress)) {
+    rdbuf(buffer_.get());
+}
+
+ProgressLog::~ProgressLog() {
+    rdbuf(nullptr);
+    buffer_.reset();
 }
 
 }  // namespace revsearch

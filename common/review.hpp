@@ -26,6 +26,9 @@ struct Review {
     std::string url;
     /// Other key/values, in input order. Values are text; structured values are kept as JSON.
     std::vector<std::pair<std::string, std::string>> extra;
+    /// The encoding the record's text was decoded from when its input was not UTF-8 (e.g.
+    /// "windows-1252", "UTF-16LE"); empty for UTF-8. Counted by the indexer, not stored.
+    std::string source_encoding;
 
     /// Adds `topic` unless an equal one (after boolean-term normalisation) is present.
     void add_topic(const std::string& topic);
@@ -43,6 +46,9 @@ struct Reject {
     std::string source;  ///< `file:line` or `file#record`
     std::string reason;  ///< short, stable text: rejects are counted by it
     std::string raw;     ///< up to 1 KiB of the offending input
+    /// As Review::source_encoding: set when the record was decoded from another encoding
+    /// (and rejected for some other reason afterwards).
+    std::string encoding;
 };
 
 /// Serialises a review to the compact JSON object stored as the Xapian document data.

@@ -1,6 +1,7 @@
 #include "common/schema.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -66,6 +67,33 @@ int stored_version(const Xapian::Database& db) {
         if (it != analyzer.end() && it->is_number_integer()) return it->get<int>();
     }
     return 0;
+}
+
+std::vector<std::string> symbol_terms(std::string_view text) {
+    std::vector<std::string> terms;
+    for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t length = text::utf8_sequence_length(text, i);
+        if (length == 0) {
+            ++i;
+            continue;
+        }
+        const std::string_view character = text.substr(i, length);
+        i += length;
+        const unsigned cp = *Xapian::Utf8Iterator(character.data(), character.size());
+        const auto category = Xapian::Unicode::get_category(cp);
+        if (category != Xapian::Unicode::OTHER_SYMBOL &&
+            category != Xapian::Unicode::CURRENCY_SYMBOL) {
+            continue;
+        }
+        std::string term = std::string(kSymbolPrefix) + std::string(character);
+        if (std::find(terms.begin(), terms.end(), term) == terms.end())
+            terms.push_back(std::move(term));
+    }
+    return terms;
 }
 
 std::string rating_value(double rating) { return Xapian::sortable_serialise(rating); }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -57,6 +58,9 @@ inline constexpr std::string_view kRatingPrefix = "XR";
 /// The review's content key (common/content_key.hpp), as a boolean term: every copy of one
 /// review shares it, so `dup:KEY` lists the copies and its term frequency counts them.
 inline constexpr std::string_view kContentKeyPrefix = "XH";
+/// A symbol the title or body holds (boolean, not a query field): `XY©`, `XY€`. Words are all
+/// the analyzer indexes, so without these a search for © or € could find nothing.
+inline constexpr std::string_view kSymbolPrefix = "XY";
 
 inline constexpr std::array<Field, 9> kFields = {{
     {"body", kBodyPrefix, FieldKind::Text, true, "the review text"},
@@ -150,6 +154,12 @@ inline constexpr double kRatingScale = 5.0;
 /// `schema` its analyzer settings record, else 0 (not written by revsearch). Throws
 /// Xapian::Error if the metadata cannot be read.
 [[nodiscard]] int stored_version(const Xapian::Database& db);
+
+/// The kSymbolPrefix terms of `text`, each once, in order of first appearance: one per distinct
+/// character outside ASCII whose Unicode category is Other Symbol (© ® ™ ° ♥ ★, emoji) or
+/// Currency Symbol (€ £ ¥). The indexer adds those of each review's title and body; the query
+/// builder requires those of a query. Invalid UTF-8 is passed over. Thread-safe.
+[[nodiscard]] std::vector<std::string> symbol_terms(std::string_view text);
 
 /// The sortable value for a rating.
 [[nodiscard]] std::string rating_value(double rating);

@@ -4,9 +4,6 @@
 
 namespace revsearch::text {
 
-namespace {
-
-// Length of the well-formed UTF-8 sequence at s[i], or 0 if it is not well-formed.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char c = byte(i);
@@ -36,6 +33,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
     return len;
 }
 
+namespace {
+
 bool is_space_at(std::string_view s, std::size_t i, std::size_t* width) noexcept {
     const char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
@@ -49,7 +48,6 @@ bool is_space_at(std::string_view s, std::size_t i, std::size_t* width) noexcept
     }
     return false;
 }
-
 
 }  // namespace
 

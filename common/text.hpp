@@ -12,6 +12,11 @@ namespace revsearch::text {
 /// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 [[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
 
+/// The length (1 to 4) of the well-formed UTF-8 sequence that starts at `s[i]`, or 0 when none
+/// does (a stray continuation byte, an overlong form, a surrogate, a sequence cut short).
+/// REQUIRES: i < s.size().
+[[nodiscard]] std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
+
 /// Appends code point `cp` (at most U+10FFFF, not a surrogate) to `out` as UTF-8.
 void append_utf8(std::string& out, std::uint32_t cp);
 

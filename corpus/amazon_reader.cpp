@@ -6,6 +6,7 @@
 
 #include "common/date.hpp"
 #include "common/text.hpp"
+#include "corpus/json_depth.hpp"
 
 namespace revsearch::corpus {
 
@@ -26,10 +27,12 @@ std::optional<std::string> parse_review_time(const std::string& s) {
     return date::parse(s);
 }
 
+/// Parses a line that is UTF-8 (read() decodes it first).
 bool parse_amazon(const std::string& line, const InputInfo& info, std::size_t line_number,
                   Review& r, std::string& reason) {
-    if (!text::is_valid_utf8(line)) {
-        reason = "invalid UTF-8";
+    // nlohmann's dump() and comparisons recurse once per level: a bound first (issue 22).
+    if (json_nesting_depth(line, kMaxJsonDepth) > kMaxJsonDepth) {
+        reason = kJsonTooDeep;
         return false;
     }
     json j;
@@ -111,11 +114,17 @@ void AmazonReader::read(std::istream& in, const InputInfo& info, RecordSink& sin
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (text::trim(line).empty()) continue;
         Review review;
-        if (parse_amazon(line, info, line_number, review, reason)) {
+        const Decoding decoding = decoder_.decode(line);
+        if (decoding.rejected()) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
+                                  std::string(decoding.reason()),
+                                  text::truncate_utf8(text::repair_utf8(line), 1024)});
+        } else if (parse_amazon(line, info, line_number, review, reason)) {
+            review.source_encoding = decoding.encoding;
             sink.on_review(std::move(review));
         } else {
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number), reason,
-                                  text::truncate_utf8(text::repair_utf8(line), 1024)});
+                                  text::truncate_utf8(line, 1024), decoding.encoding});
         }
     }
 }

@@ -2,8 +2,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+
 #include <algorithm>
 #include <streambuf>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -45,6 +47,11 @@ class EntryBuffer : public std::streambuf {
 public:
     explicit EntryBuffer(archive* a) : archive_(a) {}
     const std::string& error() const noexcept { return error_; }
+    /// Bytes the lowest filter (the file reader) has consumed: compressed bytes, read ahead.
+    std::uint64_t file_position() const noexcept {
+        const la_int64_t n = archive_filter_bytes(archive_, -1);
+        return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+    }
 
 protected:
     int_type underflow() override {
@@ -135,8 +142,34 @@ DecompressingStream::~DecompressingStream() = default;
 
 const std::string& DecompressingStream::error() const noexcept { return buffer_->error(); }
 
+std::uint64_t DecompressingStream::file_position() const noexcept {
+    return buffer_->file_position();
+}
+
+std::string normalise_member_path(std::string_view path) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        const std::string_view part = path.substr(start, end - start);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        start = end + 1;
+    }
+    std::string out;
+    for (const std::string_view part : parts) {
+        if (!out.empty()) out += '/';
+        out += part;
+    }
+    return out.empty() ? "unnamed" : out;
+}
+
 void for_each_entry(const std::string& archive_path,
-                    const std::function<void(ArchiveEntry&)>& visit) {
+                    const std::function<void(ArchiveEntry&)>& visit, const SkippedMember& skipped) {
     ArchivePtr a = open_archive(archive_path, false);
     archive_entry* entry = nullptr;
     while (true) {
@@ -146,11 +179,26 @@ void for_each_entry(const std::string& archive_path,
             throw CorpusError(archive_path, 0,
                               std::string("corrupt archive: ") + archive_error_string(a.get()));
         }
+        const char* name = archive_entry_pathname(entry);
+        const std::string path = normalise_member_path(name != nullptr ? name : "");
+        // A hard link is a regular file by its type, with a target and (in tar) no data.
+        if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
+            if (skipped) skipped(path, std::string("hard link to '") + target + "', not followed");
+            continue;
+        }
+        if (archive_entry_filetype(entry) == AE_IFLNK) {
+            const char* target = archive_entry_symlink(entry);
+            if (skipped) {
+                skipped(path, std::string("symbolic link to '") +
+                                  (target != nullptr ? target : "") + "', not followed");
+            }
+            continue;
+        }
         if (archive_entry_filetype(entry) != AE_IFREG) continue;
         EntryBuffer buffer(a.get());
         std::istream data(&buffer);
-        ArchiveEntry member{archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "",
-                            static_cast<std::uint64_t>(archive_entry_size(entry)), data};
+        ArchiveEntry member{path, static_cast<std::uint64_t>(archive_entry_size(entry)), data,
+                            [&buffer] { return buffer.file_position(); }};
         visit(member);
         if (!buffer.error().empty()) {
             throw CorpusError(archive_path, 0, "corrupt archive member " + member.path + ": " +

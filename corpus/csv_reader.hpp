@@ -8,11 +8,23 @@
 
 namespace revsearch::corpus {
 
+/// Most lines a quoted CSV field may span after the line its record starts on: far more than
+/// the paragraphs of any review, few enough that an open quote is found cheaply.
+inline constexpr std::size_t kMaxQuotedLines = 1000;
+/// Most bytes a quoted CSV field may span after the line its record starts on.
+inline constexpr std::size_t kMaxQuotedBytes = std::size_t{4} << 20;
+
 /// Reads CSV (RFC 4180: quoted fields may hold commas, quotes as "" and line breaks) or TSV
 /// (tab-separated, no quoting) with a header row. Columns map to review fields by name: a
 /// column named like a field (id, title, reviewer, date, rating, rating_scale, topics,
 /// category, product, body, url) is that field, and `--map field=column,...` names others.
 /// Unmapped columns are kept in extra. `topics` may list several, separated by `;` or `|`.
+///
+/// A quoted field left open is rejected, naming the line where its record starts, and every
+/// line after that first one is read again as records, so an unclosed quote costs one record:
+/// a field is taken as left open when it runs to the end of the input, past kMaxQuotedLines
+/// lines or kMaxQuotedBytes bytes, or, after a line break, is closed by a quote that text
+/// rather than a separator or the end of the line follows.
 class CsvReader : public Reader {
 public:
     /// `mapping`: review field -> column name, overriding same-name matching.

@@ -4,6 +4,7 @@
 #include <istream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "corpus/reader.hpp"
@@ -33,8 +34,13 @@ struct InputProblem {
 /// Opens a file for reading. Throws CorpusError if it cannot be opened.
 [[nodiscard]] std::unique_ptr<std::istream> open_input(const std::string& path);
 
-/// The 64-bit XXH3 hash of the file's bytes, as 16 hex digits, for manifests (empty if the
-/// file cannot be read). Not cryptographic: it tells versions apart, it does not defend.
+/// The name of file_hash()'s algorithm, as the manifest records it and as xxhsum (Debian's
+/// xxhash package) labels it: `xxhsum -H3 FILE` prints `XXH3 (FILE) = <the same 16 digits>`.
+inline constexpr std::string_view kFileHashAlgorithm = "XXH3";
+
+/// The 64-bit XXH3 hash of the file's bytes (XXH3_64bits, seed 0), as 16 lower-case hex
+/// digits, for manifests (empty if the file cannot be read). Not cryptographic: it tells
+/// versions apart, it does not defend.
 [[nodiscard]] std::string file_hash(const std::string& path);
 
 /// Reads up to `max_bytes` from the start of the file, for format detection. Returns empty if

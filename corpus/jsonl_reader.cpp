@@ -7,6 +7,7 @@
 
 #include "common/date.hpp"
 #include "common/text.hpp"
+#include "corpus/json_depth.hpp"
 
 namespace revsearch::corpus {
 
@@ -225,6 +226,11 @@ bool JsonlReader::parse_line(const std::string& line, const InputInfo& info,
         reason = "invalid UTF-8";
         return false;
     }
+    return parse_utf8_line(line, info, line_number, r, reason);
+}
+
+bool JsonlReader::parse_utf8_line(const std::string& line, const InputInfo& info,
+                                  std::size_t line_number, Review& r, std::string& reason) {
     if (!parse_plain(line, r)) return parse_line_general(line, info, line_number, r, reason);
     set_origin(r, info, line_number);
     return true;
@@ -234,6 +240,11 @@ bool JsonlReader::parse_line_general(const std::string& line, const InputInfo& i
                                      std::size_t line_number, Review& r, std::string& reason) {
     if (!text::is_valid_utf8(line)) {
         reason = "invalid UTF-8";
+        return false;
+    }
+    // nlohmann's dump() and comparisons recurse once per level: a bound first (issue 22).
+    if (json_nesting_depth(line, kMaxJsonDepth) > kMaxJsonDepth) {
+        reason = kJsonTooDeep;
         return false;
     }
     json obj;
@@ -315,11 +326,17 @@ void JsonlReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
                                   text::truncate_utf8(text::repair_utf8(line.substr(0, 2048)), kRawBytes)});
             continue;
         }
-        if (parse_line(line, info, line_number, review, reason)) {
+        const Decoding decoding = decoder_.decode(line);
+        if (decoding.rejected()) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
+                                  std::string(decoding.reason()),
+                                  text::truncate_utf8(text::repair_utf8(line), kRawBytes)});
+        } else if (parse_utf8_line(line, info, line_number, review, reason)) {
+            review.source_encoding = decoding.encoding;
             sink.on_review(std::move(review));
         } else {
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number), reason,
-                                  text::truncate_utf8(text::repair_utf8(line), kRawBytes)});
+                                  text::truncate_utf8(line, kRawBytes), decoding.encoding});
         }
     }
 }

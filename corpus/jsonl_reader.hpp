@@ -34,6 +34,12 @@ public:
                                                  std::string& reason);
 
 private:
+    /// parse_line() of a line known to be UTF-8 (decoded by the read loop), which the UTF-8
+    /// check would only scan again.
+    [[nodiscard]] static bool parse_utf8_line(const std::string& line, const InputInfo& info,
+                                              std::size_t line_number, Review& out,
+                                              std::string& reason);
+
     std::size_t max_record_bytes_;
 };
 

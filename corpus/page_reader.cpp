@@ -466,15 +466,20 @@ bool PageReader::parse_page(std::string_view page, const InputInfo& info, Review
 }
 
 void PageReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) {
-    const std::string page{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    std::string page{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) throw CorpusError(info.display, 0, "read error");
     Review review;
     std::string reason;
-    if (parse_page(page, info, review, reason)) {
+    const Decoding decoding = decoder_.decode(page);
+    if (decoding.rejected()) {
+        sink.on_reject(Reject{info.display, std::string(decoding.reason()),
+                              text::truncate_utf8(text::repair_utf8(page), 1024)});
+    } else if (parse_page(page, info, review, reason)) {
+        review.source_encoding = decoding.encoding;
         sink.on_review(std::move(review));
     } else {
-        sink.on_reject(Reject{info.display, reason,
-                              text::truncate_utf8(text::repair_utf8(page), 1024)});
+        sink.on_reject(
+            Reject{info.display, reason, text::truncate_utf8(page, 1024), decoding.encoding});
     }
 }
 

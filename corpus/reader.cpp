@@ -21,6 +21,24 @@ constexpr std::pair<Format, std::string_view> kFormatNames[] = {
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
+
+std::unique_ptr<Reader> make_bare_reader(Format format, const ReaderContext& context) {
+    switch (format) {
+        case Format::Jsonl: return std::make_unique<JsonlReader>(context.max_record_bytes);
+        case Format::Page: return std::make_unique<PageReader>();
+        case Format::Amazon: return std::make_unique<AmazonReader>();
+        case Format::Review: return std::make_unique<ReviewXmlReader>();
+        case Format::Text:
+            return std::make_unique<TextReader>(context.path_template, context.side_files);
+        case Format::Trec: return std::make_unique<TrecReader>();
+        case Format::Smart: return std::make_unique<SmartReader>();
+        case Format::Csv: return std::make_unique<CsvReader>(',', context.csv_mapping);
+        case Format::Tsv: return std::make_unique<CsvReader>('\t', context.csv_mapping);
+        case Format::Auto: break;
+    }
+    throw UsageError("no reader for format 'auto': detect the format first");
+}
+
 }  // namespace
 
 Format parse_format(std::string_view name) {
@@ -85,20 +103,9 @@ std::unique_ptr<Reader> make_reader(Format format) {
 }
 
 std::unique_ptr<Reader> make_reader(Format format, const ReaderContext& context) {
-    switch (format) {
-        case Format::Jsonl: return std::make_unique<JsonlReader>(context.max_record_bytes);
-        case Format::Page: return std::make_unique<PageReader>();
-        case Format::Amazon: return std::make_unique<AmazonReader>();
-        case Format::Review: return std::make_unique<ReviewXmlReader>();
-        case Format::Text:
-            return std::make_unique<TextReader>(context.path_template, context.side_files);
-        case Format::Trec: return std::make_unique<TrecReader>();
-        case Format::Smart: return std::make_unique<SmartReader>();
-        case Format::Csv: return std::make_unique<CsvReader>(',', context.csv_mapping);
-        case Format::Tsv: return std::make_unique<CsvReader>('\t', context.csv_mapping);
-        case Format::Auto: break;
-    }
-    throw UsageError("no reader for format 'auto': detect the format first");
+    std::unique_ptr<Reader> reader = make_bare_reader(format, context);
+    reader->set_encoding(context.encoding);
+    return reader;
 }
 
 std::string derived_id(const InputInfo& info, std::size_t line) {

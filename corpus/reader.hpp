@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/review.hpp"
+#include "corpus/encoding.hpp"
 
 namespace revsearch::corpus {
 
@@ -45,6 +46,8 @@ struct ReaderContext {
     std::map<std::string, std::string> csv_mapping;  ///< Csv/Tsv: review field -> column
     /// Records larger than this are rejected, not indexed (0: no limit).
     std::size_t max_record_bytes = 0;
+    /// How units that are not UTF-8 are read (--encoding; corpus/encoding.hpp).
+    EncodingPolicy encoding;
 };
 
 /// Parses a format name ("auto", "jsonl", "page", "amazon", "review", "text", "trec",
@@ -67,7 +70,15 @@ public:
 
     /// Reads every record of `in`, passing each to `sink` as a Review or a Reject. Bad records
     /// never throw. Throws CorpusError only when the input as a whole cannot be read.
+    /// Each unit (a one-review file, a line, a record) that is not UTF-8 is decoded by the
+    /// reader's policy (set_encoding()); a transcoded record carries the encoding it came from.
     virtual void read(std::istream& in, const InputInfo& info, RecordSink& sink) = 0;
+
+    /// How units that are not UTF-8 are read from now on (the default: EncodingPolicy::Auto).
+    void set_encoding(const EncodingPolicy& policy) { decoder_ = TextDecoder(policy); }
+
+protected:
+    TextDecoder decoder_;
 };
 
 /// The reader for a concrete format. Throws UsageError for Auto. `context` must outlive it.

@@ -21,9 +21,10 @@ bool ifind(std::string_view haystack, std::string_view needle) {
     return text::ascii_lower(haystack).find(needle) != std::string::npos;
 }
 
-Reject reject_at(const InputInfo& info, std::size_t line, std::string reason, const std::string& raw) {
+Reject reject_at(const InputInfo& info, std::size_t line, std::string reason,
+                 const std::string& raw, std::string encoding = "") {
     return Reject{info.display + ":" + std::to_string(line), std::move(reason),
-                  text::truncate_utf8(text::repair_utf8(raw), kRawBytes)};
+                  text::truncate_utf8(text::repair_utf8(raw), kRawBytes), std::move(encoding)};
 }
 
 }  // namespace
@@ -45,15 +46,23 @@ void ReviewXmlReader::read(std::istream& in, const InputInfo& info, RecordSink& 
     std::map<std::string, std::string> fields;
 
     auto finish = [&]() {
+        // The record is decoded as one unit; its tags are ASCII, so each value converts alone.
+        const Decoding decoding = decoder_.examine(raw);
+        if (decoding.rejected()) {
+            sink.on_reject(reject_at(info, record_line, std::string(decoding.reason()), raw));
+            return;
+        }
+        if (decoding.transcoded()) {
+            for (auto& [tag, text_value] : fields)
+                text_value = decoder_.convert(text_value, decoding);
+            raw = decoder_.convert(raw, decoding);
+        }
         Review r;
+        r.source_encoding = decoding.encoding;
         auto take = [&](const char* key) {
             auto it = fields.find(key);
             return it == fields.end() ? std::string() : text::decode_entities(text::trim(it->second));
         };
-        if (!text::is_valid_utf8(raw)) {
-            sink.on_reject(reject_at(info, record_line, "invalid UTF-8", raw));
-            return;
-        }
         r.id = take("unique_id");
         r.title = text::collapse_spaces(take("title"));
         r.reviewer = text::collapse_spaces(take("reviewer"));
@@ -64,7 +73,8 @@ void ReviewXmlReader::read(std::istream& in, const InputInfo& info, RecordSink& 
             char* end = nullptr;
             const double v = std::strtod(rating.c_str(), &end);
             if (end == rating.c_str() || *end != '\0') {
-                sink.on_reject(reject_at(info, record_line, "rating is not a number", raw));
+                sink.on_reject(
+                    reject_at(info, record_line, "rating is not a number", raw, decoding.encoding));
                 return;
             }
             r.rating = v;
@@ -100,7 +110,8 @@ void ReviewXmlReader::read(std::istream& in, const InputInfo& info, RecordSink& 
                 break;
             }
         }
-        if (category_at == 0 && parts.size() >= 2) category_at = parts.size() == 2 ? 1 : parts.size() - 2;
+        if (category_at == 0 && parts.size() >= 2)
+            category_at = parts.size() == 2 ? 1 : parts.size() - 2;
         auto join = [&](std::size_t from, std::size_t to) {
             std::string out;
             for (std::size_t k = from; k < to; ++k) out += (k > from ? ": " : "") + parts[k];
@@ -111,14 +122,16 @@ void ReviewXmlReader::read(std::istream& in, const InputInfo& info, RecordSink& 
         } else {
             r.product = join(0, category_at);
             r.category = parts[category_at];
-            if (category_at + 1 < parts.size()) r.extra.emplace_back("author", join(category_at + 1, parts.size()));
+            if (category_at + 1 < parts.size())
+                r.extra.emplace_back("author", join(category_at + 1, parts.size()));
         }
         for (const char* key : {"asin", "product_type", "helpful", "reviewer_location"}) {
             if (std::string v = take(key); !v.empty()) r.extra.emplace_back(key, v);
         }
         if (r.category.empty()) r.category = take("product_type");
         if (!r.has_text()) {
-            sink.on_reject(reject_at(info, record_line, "nothing to index (no title and no body)", raw));
+            sink.on_reject(reject_at(info, record_line, "nothing to index (no title and no body)",
+                                     raw, decoding.encoding));
             return;
         }
         if (r.id.empty()) r.id = derived_id(info, record_line);
@@ -214,12 +227,14 @@ void TrecReader::read(std::istream& in, const InputInfo& info, RecordSink& sink)
     std::size_t line_number = 0, doc_line = 0;
     bool in_doc = false;
     auto finish = [&]() {
-        if (!text::is_valid_utf8(doc)) {
-            sink.on_reject(reject_at(info, doc_line, "invalid UTF-8", doc));
+        const Decoding decoding = decoder_.decode(doc);
+        if (decoding.rejected()) {
+            sink.on_reject(reject_at(info, doc_line, std::string(decoding.reason()), doc));
             return;
         }
         const std::string lower = text::ascii_lower(doc);
         Review r;
+        r.source_encoding = decoding.encoding;
         auto docno = element(doc, lower, "docno");
         if (docno && text::trim(*docno).empty()) docno.reset();  // an empty DOCNO names nothing
         r.id = docno ? text::trim(*docno) : derived_id(info, doc_line);
@@ -239,7 +254,8 @@ void TrecReader::read(std::istream& in, const InputInfo& info, RecordSink& sink)
         // A test collection's documents are counted and judged by id, so an empty one with an
         // id is still a document; only a record with neither id nor text is rejected.
         if (!r.has_text() && !docno) {
-            sink.on_reject(reject_at(info, doc_line, "nothing to index (no title and no body)", doc));
+            sink.on_reject(reject_at(info, doc_line, "nothing to index (no title and no body)", doc,
+                                     decoding.encoding));
             return;
         }
         r.source = info.display + ":" + std::to_string(doc_line);
@@ -293,9 +309,19 @@ void SmartReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
     bool in_record = false;
 
     auto finish = [&]() {
-        if (!text::is_valid_utf8(raw)) {
-            sink.on_reject(reject_at(info, record_line, "invalid UTF-8", raw));
+        // The record is decoded as one unit; its field markers are ASCII, so each line converts
+        // alone.
+        const Decoding decoding = decoder_.examine(raw);
+        if (decoding.rejected()) {
+            sink.on_reject(reject_at(info, record_line, std::string(decoding.reason()), raw));
             return;
+        }
+        if (decoding.transcoded()) {
+            for (auto& [key, lines] : fields) {
+                for (std::string& l : lines) l = decoder_.convert(l, decoding);
+            }
+            id = decoder_.convert(id, decoding);
+            raw = decoder_.convert(raw, decoding);
         }
         auto joined = [&](const char* key, const char* sep) {
             std::string out;
@@ -307,6 +333,7 @@ void SmartReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
             return out;
         };
         Review r;
+        r.source_encoding = decoding.encoding;
         r.id = id.empty() ? derived_id(info, record_line) : id;
         r.title = text::collapse_spaces(joined("T", " "));
         r.reviewer = joined("A", "; ");
@@ -332,7 +359,8 @@ void SmartReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
         }
         // As in TREC: an empty document with an id is part of the collection (Cranfield 471).
         if (!r.has_text() && id.empty()) {
-            sink.on_reject(reject_at(info, record_line, "nothing to index (no title and no body)", raw));
+            sink.on_reject(reject_at(info, record_line, "nothing to index (no title and no body)",
+                                     raw, decoding.encoding));
             return;
         }
         r.source = info.display + ":" + std::to_string(record_line);

@@ -48,11 +48,14 @@ void TextReader::read(std::istream& in, const InputInfo& info, RecordSink& sink)
         raw.append(chunk, static_cast<std::size_t>(in.gcount()));
     }
     if (in.bad()) return;  // the walker reports the read error for the whole file
-    if (!text::is_valid_utf8(raw)) {
-        sink.on_reject(Reject{info.display, "invalid UTF-8", text::truncate_utf8(text::repair_utf8(raw), 1024)});
+    const Decoding decoding = decoder_.decode(raw);
+    if (decoding.rejected()) {
+        sink.on_reject(Reject{info.display, std::string(decoding.reason()),
+                              text::truncate_utf8(text::repair_utf8(raw), 1024)});
         return;
     }
     Review r;
+    r.source_encoding = decoding.encoding;
     r.body = paragraphs(raw);
     r.source = info.display;
     r.id = strip_extensions(info.relative);
@@ -86,7 +89,8 @@ void TextReader::read(std::istream& in, const InputInfo& info, RecordSink& sink)
         }
     }
     if (!r.has_text()) {
-        sink.on_reject(Reject{info.display, "nothing to index (no title and no body)", ""});
+        sink.on_reject(
+            Reject{info.display, "nothing to index (no title and no body)", "", r.source_encoding});
         return;
     }
     sink.on_review(std::move(r));

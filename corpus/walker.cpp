@@ -84,44 +84,50 @@ std::string basename_of(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-/// Turns reviews over the record limit into rejects, whatever reader produced them, so
-/// --max-record-bytes holds for every format, compressed or not.
-/// Sits between a reader and the caller's sink: rejects records over --max-record-bytes, and
-/// every so many records tells the sink how far into the file reading has got.
+/// Sits between a reader and the caller's sink: rejects records over --max-record-bytes
+/// (whatever reader produced them, so the limit holds for every format, compressed or not),
+/// marks the records of a file converted as a whole with its encoding, and every 256 records
+/// tells the sink how far into the file on disk reading has got.
 class LimitingSink final : public RecordSink {
 public:
-    LimitingSink(RecordSink& inner, std::size_t max, std::istream& file)
-        : inner_(inner), max_(max), file_(file) {}
+    LimitingSink(RecordSink& inner, std::size_t max, std::string stream_encoding,
+                 const std::function<std::uint64_t()>& position, std::uint64_t& records)
+        : inner_(inner),
+          max_(max),
+          stream_encoding_(std::move(stream_encoding)),
+          position_(position),
+          records_(records) {}
     void on_review(Review&& r) override {
         report_position();
+        if (r.source_encoding.empty()) r.source_encoding = stream_encoding_;
         const std::size_t size = r.body.size() + r.title.size() + r.reviewer.size() + r.product.size();
         if (max_ > 0 && size > max_) {
             inner_.on_reject(Reject{r.source,
-                                    "record larger than --max-record-bytes (" + std::to_string(size) +
-                                        " > " + std::to_string(max_) + " bytes)",
-                                    text::truncate_utf8(r.body, 1024)});
+                                    "record larger than --max-record-bytes (" +
+                                        std::to_string(size) + " > " + std::to_string(max_) +
+                                        " bytes)",
+                                    text::truncate_utf8(r.body, 1024), r.source_encoding});
             return;
         }
         inner_.on_review(std::move(r));
     }
     void on_reject(Reject&& r) override {
         report_position();
+        if (r.encoding.empty()) r.encoding = stream_encoding_;
         inner_.on_reject(std::move(r));
     }
 
 private:
-    /// Asked once per 256 records: a file stream's position costs a system call. Streams that
-    /// cannot tell (decompressors, archive members) answer -1 and are not reported.
+    /// Asked once per 256 records: a plain file's position costs a system call.
     void report_position() {
-        if ((++records_ & 255) != 0) return;
-        const std::streamoff at = file_.tellg();
-        if (at >= 0) inner_.on_position(static_cast<std::uint64_t>(at));
+        if ((++records_ & 255) == 0) inner_.on_position(position_());
     }
 
     RecordSink& inner_;
     std::size_t max_;
-    std::istream& file_;
-    std::uint64_t records_ = 0;
+    std::string stream_encoding_;
+    const std::function<std::uint64_t()>& position_;
+    std::uint64_t& records_;
 };
 
 }  // namespace
@@ -130,11 +136,35 @@ Walker::Walker(WalkOptions options)
     : options_(std::move(options)), aclimdb_(PathTemplate::aclimdb()) {}
 
 void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t size,
-                         RecordSink& sink, WalkObserver& observer) {
+                         RecordSink& sink, WalkObserver& observer, const Position& position) {
     std::string head = read_some(raw, kHeadBytes);
     if (raw.bad()) return;  // the caller reports the damage
     raw.clear(raw.rdstate() & ~std::ios::failbit & ~std::ios::eofbit);
     const std::string name = without_compression_suffix(info.relative);
+
+    // A file in UTF-16 (or under --encoding NAME) becomes UTF-8 before anything looks at it.
+    const StreamDecoding stream = decide_stream(head, options_.encoding);
+    head.erase(0, stream.skip);
+    ChainBuffer bytes(head, raw.rdbuf());
+    std::unique_ptr<TranscodingBuffer> converted;
+    std::unique_ptr<ChainBuffer> converted_chain;
+    std::streambuf* text = &bytes;
+    if (!stream.from.empty()) {
+        converted = std::make_unique<TranscodingBuffer>(&bytes, stream.from);
+        std::istream peek(converted.get());
+        head = read_some(peek, kHeadBytes);
+        if (peek.bad()) {
+            raw.setstate(std::ios::badbit);
+            return;
+        }
+        converted_chain = std::make_unique<ChainBuffer>(head, converted.get());
+        text = converted_chain.get();
+    }
+    // Detection reads the head as the readers will read the file's units.
+    if (stream.from.empty() && options_.encoding.mode == EncodingPolicy::Mode::Auto &&
+        !text::is_valid_utf8(head)) {
+        (void)detection_decoder_.decode(head);
+    }
 
     Format format = options_.format;
     const PathTemplate* path_template = options_.path_template ? &*options_.path_template : nullptr;
@@ -153,12 +183,13 @@ void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t
         observer.on_skipped(info.display, "not a recognised review format (name one with --format)");
         return;
     }
+    const std::string stream_encoding = stream.from.empty() ? "" : display_name(stream.from);
     const bool one_per_file = format == Format::Page || format == Format::Text;
     if (one_per_file && options_.max_record_bytes > 0 && size > options_.max_record_bytes) {
         sink.on_reject(Reject{info.display,
                               "record larger than --max-record-bytes (" + std::to_string(size) +
                                   " > " + std::to_string(options_.max_record_bytes) + " bytes)",
-                              text::truncate_utf8(text::repair_utf8(head), 1024)});
+                              text::truncate_utf8(text::repair_utf8(head), 1024), stream_encoding});
         observer.on_read(info.display, format, size);
         return;
     }
@@ -167,25 +198,33 @@ void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t
     context.side_files = &side_files_;
     context.csv_mapping = options_.csv_mapping;
     context.max_record_bytes = options_.max_record_bytes;
-    ChainBuffer chain(std::move(head), raw.rdbuf());
-    std::istream in(&chain);
-    LimitingSink limited(sink, options_.max_record_bytes, raw);
+    // A converted stream is UTF-8 now; what did not convert is already U+FFFD.
+    context.encoding =
+        stream.from.empty() ? options_.encoding : EncodingPolicy{EncodingPolicy::Mode::Utf8, ""};
+    if (context.encoding.mode == EncodingPolicy::Mode::Named) context.encoding = EncodingPolicy{};
+    std::istream in(text);
+    LimitingSink limited(sink, options_.max_record_bytes, stream_encoding, position, records_);
     try {
         make_reader(format, context)->read(in, info, limited);
     } catch (const CorpusError& e) {
         // A reader that reads the buffer directly (istreambuf_iterator) lets a decompression
         // error through instead of setting badbit; it is the input's damage, which the caller
         // reports once for the whole file or archive, not a bad record.
-        if (chain.failed()) {
+        if (bytes.failed()) {
             raw.setstate(std::ios::badbit);
             observer.on_read(info.display, format, size);
             return;
         }
         const std::string where =
             e.line() > 0 ? info.display + ":" + std::to_string(e.line()) : info.display;
-        sink.on_reject(Reject{where, reason_of(e), ""});
+        sink.on_reject(Reject{where, reason_of(e), "", stream_encoding});
     }
     if (in.bad()) raw.setstate(std::ios::badbit);
+    if (converted && converted->replaced() > 0) {
+        observer.on_warning(info.display, std::to_string(converted->replaced()) +
+                                              " byte sequences not valid in " + stream_encoding +
+                                              " were read as U+FFFD");
+    }
     observer.on_read(info.display, format, size);
 }
 
@@ -198,7 +237,12 @@ void Walker::walk(const InputFile& file, RecordSink& sink, WalkObserver& observe
         const std::string head = read_head(file.path, 8);
         if (detect_compression(head) == Compression::None) {
             auto in = open_input(file.path);
-            read_stream(*in, file.info, file.size, sink, observer);
+            std::streambuf* buffer = in->rdbuf();
+            const Position position = [buffer] {
+                const std::streamoff at = buffer->pubseekoff(0, std::ios::cur, std::ios::in);
+                return at > 0 ? static_cast<std::uint64_t>(at) : std::uint64_t{0};
+            };
+            read_stream(*in, file.info, file.size, sink, observer, position);
             if (in->bad()) sink.on_reject(Reject{file.info.display, "read error", ""});
             return;
         }
@@ -213,7 +257,8 @@ void Walker::walk(const InputFile& file, RecordSink& sink, WalkObserver& observe
             return;
         }
         DecompressingStream& in = *opened;
-        read_stream(in, file.info, 0, sink, observer);
+        const Position position = [&in] { return in.file_position(); };
+        read_stream(in, file.info, 0, sink, observer, position);
         if (in.bad()) {
             sink.on_reject(Reject{file.info.display,
                                   "truncated or corrupt compressed data" +
@@ -247,7 +292,11 @@ void Walker::preload_side_files(const InputFile& file, const PathTemplate& path_
         const std::string base = basename_of(entry.path);
         for (const auto& p : patterns) {
             if (std::regex_match(base, p)) {
-                side_files_.add(entry.path, std::string(std::istreambuf_iterator<char>(entry.data), {}));
+                std::string content(std::istreambuf_iterator<char>(entry.data), {});
+                if (options_.encoding.mode == EncodingPolicy::Mode::Auto) {
+                    (void)detection_decoder_.decode(content);  // a lookup table is text too
+                }
+                side_files_.add(entry.path, std::move(content));
                 return;
             }
         }
@@ -268,7 +317,10 @@ void Walker::walk_archive(const InputFile& file, RecordSink& sink, WalkObserver&
             info.display = file.info.display + "!/" + entry.path;
             info.relative = entry.path;
             info.lookup_base = entry.path;
-            read_stream(entry.data, info, entry.size, sink, observer);
+            read_stream(entry.data, info, entry.size, sink, observer, entry.file_position);
+            sink.on_position(entry.file_position());
+        }, [&](const std::string& path, const std::string& reason) {
+            observer.on_skipped(file.info.display + "!/" + path, reason);
         });
     } catch (const CorpusError& e) {
         const std::string reason = reason_of(e);

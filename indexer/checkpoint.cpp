@@ -12,9 +12,15 @@ SourceMap parse_sources(const std::string& stored) {
     const json j = json::parse(stored, nullptr, false);
     if (!j.is_object()) return sources;
     for (const auto& [path, s] : j.items()) {
-        sources[path] = SourceState{s.value("size", std::uint64_t{0}), s.value("mtime", std::int64_t{0}),
-                                    s.value("records", std::uint64_t{0}), s.value("done", false),
-                                    s.value("hash", std::string())};
+        SourceState& state = sources[path];
+        state = SourceState{s.value("size", std::uint64_t{0}), s.value("mtime", std::int64_t{0}),
+                            s.value("records", std::uint64_t{0}), s.value("done", false),
+                            s.value("hash", std::string()), {}};
+        if (const auto t = s.find("transcoded"); t != s.end() && t->is_object()) {
+            for (const auto& [encoding, n] : t->items()) {
+                if (n.is_number_unsigned()) state.transcoded[encoding] = n.get<std::uint64_t>();
+            }
+        }
     }
     return sources;
 }
@@ -24,6 +30,7 @@ std::string dump_sources(const SourceMap& sources) {
     for (const auto& [path, s] : sources) {
         j[path] = {{"size", s.size}, {"mtime", s.mtime}, {"records", s.records}, {"done", s.done},
                    {"hash", s.hash}};
+        if (!s.transcoded.empty()) j[path]["transcoded"] = s.transcoded;
     }
     return j.dump();
 }
@@ -34,6 +41,7 @@ void merge_sources(SourceMap& into, const SourceMap& lane) {
         if (inserted) continue;
         it->second.records += s.records;
         it->second.done = it->second.done && s.done;
+        for (const auto& [encoding, n] : s.transcoded) it->second.transcoded[encoding] += n;
     }
 }
 

@@ -36,6 +36,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     cli::DatabaseOptions db;
     cli::AnalyzerOptions analyzer;
     std::string format = "auto";
+    std::string encoding = "auto";
     std::string progress = "auto";
     double batch_mb = 0;
     std::string path_fields, csv_map;
@@ -55,6 +56,10 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
         "path-lookup", po::value(&path_lookups)->composing(),
         "fill a field from a line of a side file, e.g. 'product=../urls_{label}.txt#{id}'")(
         "map", po::value(&csv_map), "CSV/TSV columns for review fields: field=column,...")(
+        "encoding", po::value(&encoding)->default_value(encoding),
+        "text encoding: auto (UTF-8 kept; a byte order mark decides; other files, lines or "
+        "records detected, windows-1252 as the fallback), utf-8 (reject what is not), or a "
+        "name such as windows-1252, latin1, UTF-16LE, koi8-r")(
         "max-record-bytes", po::value(&max_record_bytes)->default_value(max_record_bytes),
         "reject records larger than this many bytes (0: no limit)")(
         "topics", po::value(&options.topics_file),
@@ -124,6 +129,7 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     options.compress_records = vm.count("plain-records") == 0;
     options.db_path = db.path;
     options.walk.format = corpus::parse_format(format);
+    options.walk.encoding = corpus::EncodingPolicy::parse(encoding);
     options.walk.max_record_bytes = max_record_bytes;
     options.walk.csv_mapping = corpus::CsvReader::parse_mapping(csv_map);
     if (!path_fields.empty()) options.walk.path_template = corpus::PathTemplate::parse(path_fields);

@@ -261,6 +261,9 @@ void DocumentBuilder::add_non_text(const Review& r, Xapian::Document& doc) {
     if (!r.reviewer.empty()) doc.add_boolean_term(s::boolean_term(s::kReviewerExactPrefix, r.reviewer));
     for (const std::string& topic : r.topics) doc.add_boolean_term(s::boolean_term(s::kTopicPrefix, topic));
     if (!r.category.empty()) doc.add_boolean_term(s::boolean_term(s::kCategoryPrefix, r.category));
+    for (const std::string_view text : {std::string_view(r.title), std::string_view(r.body)}) {
+        for (const std::string& term : s::symbol_terms(text)) doc.add_boolean_term(term);
+    }
 
     // Values for ranges, sorting and facets.
     const bool with_range_terms = analyzer_.settings().range_terms;

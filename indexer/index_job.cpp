@@ -66,24 +66,28 @@ public:
         : lanes_(lanes), log_(log), rejects_(rejects), summary_(summary), progress_(progress),
           rating_scale_(rating_scale), skip_(lanes.size(), 0) {}
 
-    /// Starts an input file; `skip[lane]` of its records were committed by an interrupted run.
+    /// Starts an input file; `done[lane]` is what an interrupted run committed of it in that
+    /// lane (its records are skipped, its counts carried on).
     void begin_file(const std::string& display, const SourceState& state,
-                    const std::vector<std::uint64_t>& skip) {
-        skip_ = skip;
+                    const std::vector<SourceState>& done) {
+        skip_.clear();
+        for (const SourceState& d : done) skip_.push_back(d.records);
         position_ = 0;
+        file_size_ = state.size;
+        file_display_ = display;
         for (std::size_t i = 0; i < lanes_.size(); ++i) {
             LaneItem item;
             item.kind = LaneItem::Kind::BeginFile;
             item.display = display;
             item.state = state;
-            item.state.records = skip[i];
+            item.state.records = done[i].records;
+            item.state.transcoded = done[i].transcoded;
             send(i, std::move(item));
         }
     }
 
-    /// Ends an input file, whose content hash is `hash`.
+    /// Ends an input file, whose content hash is `hash`: all of its bytes are now read.
     void end_file(const std::string& display, const std::string& hash) {
-        position_ = 0;  // the caller now counts the whole file in summary_.bytes
         for (std::size_t i = 0; i < lanes_.size(); ++i) {
             LaneItem item;
             item.kind = LaneItem::Kind::EndFile;
@@ -91,6 +95,16 @@ public:
             item.state.hash = hash;
             send(i, std::move(item));
         }
+        pass_over(file_size_);
+    }
+
+    /// Counts `bytes` of input as read without reading them (a file skipped as unchanged), or
+    /// as the rest of the file just ended.
+    void pass_over(std::uint64_t bytes) {
+        done_bytes_ += bytes;
+        position_ = 0;
+        file_size_ = 0;
+        progress_.update(summary_.read, done_bytes_);
     }
 
     void on_review(Review&& review) override {
@@ -113,6 +127,8 @@ public:
         item.bytes = review.body.size() + review.title.size();
         item.kind = LaneItem::Kind::Review;
         item.repeated = repeated;
+        count_transcoded(review.source_encoding);
+        item.encoding = review.source_encoding;
         item.review = std::move(review);
         after_record(item.bytes);
         send(lane, std::move(item));
@@ -132,6 +148,8 @@ public:
         LaneItem item;
         item.kind = LaneItem::Kind::Reject;
         item.bytes = reject.raw.size();
+        count_transcoded(reject.encoding);
+        item.encoding = reject.encoding;
         after_record(item.bytes);
         send(0, std::move(item));
     }
@@ -148,10 +166,11 @@ public:
         }
     }
 
-    /// Progress within a file: the bytes of the files done so far count once each file ends.
+    /// Progress within a file: bytes of it read on disk (compressed bytes of a compressed file
+    /// or archive), never more than its size, so the total never goes back when it ends.
     void on_position(std::uint64_t bytes) override {
-        position_ = bytes;
-        progress_.update(summary_.read, summary_.bytes + position_);
+        position_ = std::min(bytes, file_size_);
+        progress_.update(summary_.read, done_bytes_ + position_);
     }
 
     [[nodiscard]] bool was_seen(const std::string& id_term) const {
@@ -166,8 +185,15 @@ private:
         return true;
     }
 
+    void count_transcoded(const std::string& encoding) {
+        if (encoding.empty()) return;
+        ++summary_.transcoded;
+        ++summary_.transcoded_by_encoding[encoding];
+        ++summary_.transcoded_by_file[file_display_][encoding];
+    }
+
     void after_record(std::size_t) {
-        progress_.update(summary_.read, summary_.bytes + position_);
+        progress_.update(summary_.read, done_bytes_ + position_);
         if ((summary_.read & 1023) == 0) drain_notes(lanes_, log_);
     }
 
@@ -183,7 +209,10 @@ private:
     std::optional<double> rating_scale_;  ///< --rating-scale, for ratings that come without one
     std::vector<std::uint64_t> skip_;
     std::unordered_set<std::uint64_t> seen_;
-    std::uint64_t position_ = 0;  ///< bytes read of the current file, as last reported
+    std::uint64_t position_ = 0;    ///< bytes read of the current file, as last reported
+    std::uint64_t file_size_ = 0;   ///< the current file's size on disk
+    std::uint64_t done_bytes_ = 0;  ///< bytes of the inputs finished or passed over
+    std::string file_display_;      ///< the current file
 };
 
 /// Counts files and formats as the walker reports them.
@@ -193,17 +222,61 @@ public:
     void on_skipped(const std::string& display, const std::string& reason) override {
         ++summary_.skipped_files;
         log_ << display << ": skipped: " << reason << '\n';
+        if (skipped.size() < kKeptSkips) skipped.emplace_back(display, reason);
     }
     void on_read(const std::string&, corpus::Format format, std::uint64_t) override {
         ++summary_.files;
         ++formats[std::string(corpus::format_name(format))];
     }
+    void on_warning(const std::string& display, const std::string& message) override {
+        log_ << display << ": warning: " << message << '\n';
+    }
     std::map<std::string, std::uint64_t> formats;
+    /// The first files skipped, with the reasons: what a run that found no reviews saw.
+    static constexpr std::size_t kKeptSkips = 5;
+    std::vector<std::pair<std::string, std::string>> skipped;
 
 private:
     IndexSummary& summary_;
     std::ostream& log_;
 };
+
+/// What a run whose inputs held no review saw, for its message.
+std::string describe_no_reviews(const std::vector<std::string>& inputs, std::size_t file_count,
+                                const IndexSummary& summary,
+                                const std::vector<std::pair<std::string, std::string>>& skipped) {
+    std::string named;
+    for (const std::string& input : inputs) named += (named.empty() ? "" : ", ") + input;
+    std::string out = "no reviews in the inputs (" + named + "): ";
+    if (file_count == 0 && summary.rejected == 0) return out + "they hold no files";
+    std::vector<std::string> parts;
+    if (summary.skipped_files > 0) {
+        std::string part = std::to_string(summary.skipped_files) +
+                           (summary.skipped_files == 1 ? " file" : " files") +
+                           " skipped as not a recognised review format (";
+        for (std::size_t i = 0; i < skipped.size(); ++i) part += (i ? ", " : "") + skipped[i].first;
+        if (summary.skipped_files > skipped.size()) part += ", ...";
+        part += "; name the format with --format)";
+        parts.push_back(part);
+    }
+    if (summary.files > 0 && summary.read == 0) {
+        parts.push_back(std::to_string(summary.files) + (summary.files == 1 ? " file" : " files") +
+                        " read, holding no records");
+    }
+    if (summary.rejected > 0) {
+        std::string part = std::to_string(summary.rejected) +
+                           (summary.rejected == 1 ? " record" : " records") +
+                           " read, all rejected (";
+        const char* sep = "";
+        for (const auto& [reason, count] : summary.rejects_by_reason) {
+            part += sep + std::to_string(count) + ": " + reason;
+            sep = "; ";
+        }
+        parts.push_back(part + ")");
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+    return out;
+}
 
 json run_record(const IndexOptions& options, const std::string& state) {
     return json{{"state", state}, {"inputs", options.inputs}};
@@ -304,35 +377,66 @@ void IndexSummary::print(std::ostream& out, const std::string& db_path) const {
             << " ratings lie outside 0..their scale: kept as given, but in no rating range, sort "
                "or facet\n";
     }
+    if (transcoded > 0) {
+        out << "  transcoded " << transcoded << (transcoded == 1 ? " record" : " records")
+            << " to UTF-8:";
+        const char* sep = " ";
+        for (const auto& [encoding, count] : transcoded_by_encoding) {
+            out << sep << "from " << encoding << ' ' << count;
+            sep = ", ";
+        }
+        out << '\n';
+        // Every file is in the manifest (revsearch-query --stats); the summary names a few.
+        constexpr std::size_t kFilesShown = 10;
+        std::size_t shown = 0;
+        for (const auto& [file, counts] : transcoded_by_file) {
+            if (shown++ == kFilesShown) {
+                out << "    and " << transcoded_by_file.size() - kFilesShown
+                    << " more files (revsearch-query --stats lists them all)\n";
+                break;
+            }
+            out << "    " << file << ':';
+            sep = " ";
+            for (const auto& [encoding, count] : counts) {
+                out << sep << encoding << ' ' << count;
+                sep = ", ";
+            }
+            out << '\n';
+        }
+    }
     out << "  " << db_path << " holds " << doc_count << " reviews\n";
     std::snprintf(line, sizeof line,
                   "  %zu thread%s; CPU s: analysis %.2f, writing %.2f, commits %.2f; compaction %.2f s wall\n",
                   lanes, lanes == 1 ? "" : "s", analyze_seconds, write_seconds, commit_seconds,
                   compact_seconds);
     out << line;
+    if (!no_reviews.empty()) out << "revsearch-index: " << no_reviews << '\n';
 }
 
 std::string IndexSummary::to_json() const {
-    json j = {{"files", files},
-              {"skipped_files", skipped_files},
-              {"unchanged_files", unchanged_files},
-              {"read", read},
-              {"added", added},
-              {"replaced", replaced},
-              {"duplicates", duplicates},
-              {"rejected", rejected},
-              {"rejects_by_reason", rejects_by_reason},
-              {"deleted", deleted},
-              {"resumed_records", resumed_records},
-              {"bytes", bytes},
-              {"seconds", seconds},
-              {"lanes", lanes},
-              {"cpu_seconds", {{"analysis", analyze_seconds}, {"writing", write_seconds},
-                               {"commits", commit_seconds}}},
-              {"compact_seconds", compact_seconds},
-              {"doc_count", doc_count},
-              {"ratings_without_scale", ratings_without_scale},
-              {"ratings_off_scale", ratings_off_scale}};
+    json j = {
+        {"files", files},
+        {"skipped_files", skipped_files},
+        {"unchanged_files", unchanged_files},
+        {"read", read},
+        {"added", added},
+        {"replaced", replaced},
+        {"duplicates", duplicates},
+        {"rejected", rejected},
+        {"rejects_by_reason", rejects_by_reason},
+        {"transcoded", transcoded},
+        {"transcoded_by_encoding", transcoded_by_encoding},
+        {"deleted", deleted},
+        {"resumed_records", resumed_records},
+        {"bytes", bytes},
+        {"seconds", seconds},
+        {"lanes", lanes},
+        {"cpu_seconds",
+         {{"analysis", analyze_seconds}, {"writing", write_seconds}, {"commits", commit_seconds}}},
+        {"compact_seconds", compact_seconds},
+        {"doc_count", doc_count},
+        {"ratings_without_scale", ratings_without_scale},
+        {"ratings_off_scale", ratings_off_scale}};
     return j.dump();
 }
 
@@ -409,8 +513,10 @@ IndexSummary lane_share(const IndexSummary& run, const LaneCounts& counts, std::
     share.read = counts.reviews + (lane == 0 ? run.rejected : 0);
     if (lane != 0) {
         share.files = share.skipped_files = share.unchanged_files = share.bytes = 0;
-        share.rejected = share.deleted = share.resumed_records = 0;
+        share.rejected = share.deleted = share.resumed_records = share.transcoded = 0;
         share.rejects_by_reason.clear();
+        share.transcoded_by_encoding.clear();
+        share.transcoded_by_file.clear();
     }
     return share;
 }
@@ -467,8 +573,14 @@ void discard_parts(const std::string& work_dir) {
 IndexSummary IndexJob::run() {
     const std::string& db = options_.db_path;
     const std::size_t threads = thread_count(options_);
+    // The inputs are known before anything is created: a missing one stops the run here.
+    std::vector<corpus::InputProblem> problems;
+    const std::vector<corpus::InputFile> files = corpus::expand_inputs(options_.inputs, problems);
+    const bool db_existed = fs::exists(db);
+    const bool db_was_empty_folder = db_existed && fs::is_directory(db) && fs::is_empty(db);
     WritePlan plan;
     plan.work_dir = db + ".parts";
+    const bool work_existed = fs::exists(plan.work_dir);
     fs::remove_all(plan.work_dir + ".retired");  // a finished build stopped while tidying up
 
     // The layout: one database, or shards listed by a stub.
@@ -560,13 +672,30 @@ IndexSummary IndexJob::run() {
         }
         write_stub_for(plan.shard_paths.size(), plan.stub_path);
     }
-    return execute(plan);
+    try {
+        return execute(plan, files, problems);
+    } catch (const NoReviewsError&) {
+        // Nothing was indexed into an index that had nothing: leave no empty database behind.
+        const std::string work_dir = plan.work_dir;
+        plan = WritePlan{};  // closes every writer and releases the locks
+        std::error_code ec;
+        if (!work_existed) fs::remove_all(work_dir, ec);
+        if (!db_existed) {
+            fs::remove_all(db, ec);
+        } else if (db_was_empty_folder) {
+            for (const auto& entry : fs::directory_iterator(db, ec))
+                fs::remove_all(entry.path(), ec);
+        }
+        throw;
+    }
 }
 
 IndexSummary IndexJob::run(IndexWriter& writer) {
+    std::vector<corpus::InputProblem> problems;
+    const std::vector<corpus::InputFile> files = corpus::expand_inputs(options_.inputs, problems);
     WritePlan plan;
     plan.add_writer(writer);
-    return execute(plan);
+    return execute(plan, files, problems);
 }
 
 void IndexJob::write_stub_for(std::size_t shard_count, const std::string& stub_path) {
@@ -582,13 +711,11 @@ void IndexJob::write_stub_for(std::size_t shard_count, const std::string& stub_p
                            ", reviews routed by FNV-1a of the review id (see docs/SCALING.md)");
 }
 
-IndexSummary IndexJob::execute(WritePlan& plan) {
+IndexSummary IndexJob::execute(WritePlan& plan, const std::vector<corpus::InputFile>& files,
+                               const std::vector<corpus::InputProblem>& problems) {
     const auto start = std::chrono::steady_clock::now();
     IndexSummary summary;
     const std::size_t lane_count = plan.lanes();
-
-    std::vector<corpus::InputProblem> problems;
-    const std::vector<corpus::InputFile> files = corpus::expand_inputs(options_.inputs, problems);
 
     // The analyzer: the one the index already has, unless the user named another, which is
     // refused when the index already holds documents.
@@ -696,14 +823,19 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         if (!*rejects) throw UsageError("cannot write rejects file " + options_.rejects_file);
     }
 
+    // Progress counts bytes of the files on disk: a compressed file or archive by the
+    // compressed bytes read, a file skipped as unchanged all at once.
     std::uint64_t total_bytes = 0;
     for (const auto& f : files) total_bytes += f.size;
     const bool terminal = cli::is_terminal(2);
-    const bool show = options_.progress != ProgressMode::None;
-    const bool bar = options_.progress == ProgressMode::Bar ||
-                     (options_.progress == ProgressMode::Auto && terminal);
-    std::ostream null_stream(nullptr);
-    Progress progress(show ? log_ : null_stream, bar, total_bytes);
+    const Progress::Style style = options_.progress == ProgressMode::None ? Progress::Style::None
+                                  : options_.progress == ProgressMode::Bar ||
+                                          (options_.progress == ProgressMode::Auto && terminal)
+                                      ? Progress::Style::Bar
+                                      : Progress::Style::Log;
+    Progress progress(log_, style, total_bytes, options_.progress_interval);
+    // What the run logs while the bar is up goes through it, on lines of its own.
+    ProgressLog log(progress);
 
     // Deletions go first, so a review both deleted and in the inputs ends up indexed.
     for (const std::string& id : options_.delete_ids) {
@@ -712,7 +844,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         if (!plan.parts_mode() && plan.writers[lane]->remove(schema::id_term(id))) {
             ++summary.deleted;
         } else {
-            log_ << "revsearch-index: --delete " << id << ": no such review\n";
+            log << "revsearch-index: --delete " << id << ": no such review\n";
         }
     }
 
@@ -722,10 +854,10 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
                                                plan.parts_mode() ? plan.parts[i]->saved_spelling()
                                                                  : SpellingCounts{}));
     }
-    Router router(lanes, log_, rejects.get(), summary, progress, options_.rating_scale);
+    Router router(lanes, log, rejects.get(), summary, progress, options_.rating_scale);
     for (const auto& problem : problems) router.report_problem(problem);
 
-    CountingObserver observer(summary, log_);
+    CountingObserver observer(summary, log);
     corpus::Walker walker(options_.walk);
     std::vector<const corpus::InputFile*> walked;
     for (const corpus::InputFile& file : files) {
@@ -733,17 +865,18 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         const std::int64_t mtime = mtime_of(file.path);
         bool all_done = true;
         bool any_known = false;
-        std::vector<std::uint64_t> skip(lane_count, 0);
+        std::vector<SourceState> done(lane_count);  // what an interrupted run committed
         for (std::size_t i = 0; i < lane_count; ++i) {
             const auto known = lane_sources[i].find(display);
             const bool same = known != lane_sources[i].end() && known->second.size == file.size &&
                               known->second.mtime == mtime;
             any_known = any_known || same;
             all_done = all_done && same && known->second.done;
-            if (same && summary.resumed) skip[i] = known->second.records;
+            if (same && summary.resumed) done[i] = known->second;
         }
         if (any_known && all_done && (summary.resumed || options_.skip_unchanged)) {
             ++summary.unchanged_files;
+            router.pass_over(file.size);
             continue;
         }
         // The manifest's hash of the file takes a pass over it: for a large file (a 1.4 GB
@@ -755,8 +888,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         } else {
             small_hash = corpus::file_hash(file.path);
         }
-        const SourceState state{file.size, mtime, 0, false, small_hash};
-        router.begin_file(display, state, skip);
+        const SourceState state{file.size, mtime, 0, false, small_hash, {}};
+        router.begin_file(display, state, done);
         walker.walk(file, router, observer);
         router.end_file(display, hash.valid() ? hash.get() : small_hash);
         summary.bytes += file.size;
@@ -764,7 +897,7 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     }
     for (auto& lane : lanes) lane->end_input();
     for (auto& lane : lanes) lane->finish();
-    drain_notes(lanes, log_);
+    drain_notes(lanes, log);
     for (auto& lane : lanes) {
         summary.added += lane->counts().added;
         summary.replaced += lane->counts().replaced;
@@ -774,6 +907,17 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         summary.commit_seconds += lane->counts().commit_seconds;
     }
     summary.lanes = lane_count;
+
+    // Inputs that held no review: said plainly, and an index that had none is not created.
+    if (!options_.inputs.empty() && summary.read == summary.rejected &&
+        summary.unchanged_files == 0 && summary.resumed_records == 0) {
+        summary.no_reviews =
+            describe_no_reviews(options_.inputs, files.size(), summary, observer.skipped);
+        if (!has_documents) {
+            progress.finish();
+            throw NoReviewsError(summary.no_reviews + "; nothing was written");
+        }
+    }
 
     if (options_.delete_missing && !plan.parts_mode()) {
         // Reviews whose source file was read in full in this run but which it no longer holds.
@@ -785,7 +929,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
                     const std::string id_term = schema::id_term(id);
                     if (!router.was_seen(id_term) && writer->remove(id_term)) {
                         ++summary.deleted;
-                        log_ << file->info.display << ": deleted '" << id << "': no longer in the source\n";
+                        log << file->info.display << ": deleted '" << id
+                            << "': no longer in the source\n";
                     }
                 }
             }
@@ -811,12 +956,14 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         json inputs = json::array();
         for (const auto& [path, s] : sources) {
             inputs.push_back({{"path", path}, {"bytes", s.size}, {"records", s.records}, {"hash", s.hash}});
+            if (!s.transcoded.empty()) inputs.back()["transcoded"] = s.transcoded;
         }
-        m[std::string(schema::kMetaManifest)] = json{{"version", kVersion},
-                                                     {"topics", options_.tag_topics ? lexicon.origin : "none"},
-                                                     {"formats", observer.formats},
-                                                     {"inputs", inputs}}
-                                                    .dump();
+        m[std::string(schema::kMetaManifest)] = json{
+            {"version", kVersion},
+            {"topics", options_.tag_topics ? lexicon.origin : "none"},
+            {"formats", observer.formats},
+            {"hash_algorithm", corpus::kFileHashAlgorithm},
+            {"inputs", inputs}}.dump();
         m[std::string(schema::kMetaRun)] = run_record(options_, "finished").dump();
         return m;
     };

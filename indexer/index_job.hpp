@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/analyzer.hpp"
+#include "common/error.hpp"
 #include "corpus/walker.hpp"
 #include "indexer/writer.hpp"
 
@@ -49,6 +50,9 @@ struct IndexOptions {
     bool compress_records = true;
     std::string rejects_file;            ///< "" writes rejects to the log only
     ProgressMode progress = ProgressMode::Auto;
+    /// Least seconds between two progress draws; negative: the default (0.2 s for the bar, 5 s
+    /// for log lines). Tests set 0 to see every draw.
+    double progress_interval = -1.0;
     /// Skip input files whose size and modification time match a completed earlier run.
     bool skip_unchanged = false;
     /// Remove reviews that came from one of this run's input files but are no longer in it.
@@ -73,6 +77,11 @@ struct IndexSummary {
     std::uint64_t duplicates = 0;      ///< of `replaced`, the ids repeated within this run
     std::uint64_t rejected = 0;
     std::map<std::string, std::uint64_t> rejects_by_reason;
+    /// Of `read`, the records decoded from another encoding than UTF-8 (corpus/encoding.hpp),
+    /// by that encoding, and by input file and encoding.
+    std::uint64_t transcoded = 0;
+    std::map<std::string, std::uint64_t> transcoded_by_encoding;
+    std::map<std::string, std::map<std::string, std::uint64_t>> transcoded_by_file;
     std::uint64_t deleted = 0;          ///< by --delete and --delete-missing
     std::uint64_t unchanged_files = 0;  ///< skipped as unchanged (or done before an interruption)
     std::uint64_t resumed_records = 0;  ///< records an interrupted run had already committed
@@ -90,15 +99,29 @@ struct IndexSummary {
     /// is out of), and whose rating lies outside 0..its scale. Both keep the rating as given.
     std::uint64_t ratings_without_scale = 0;
     std::uint64_t ratings_off_scale = 0;
+    /// Set when the inputs held no review (an index that had reviews before is kept as it
+    /// was): what the run saw instead.
+    std::string no_reviews;
 
-    /// 0 when nothing was rejected, 3 otherwise (DESIGN.md's exit codes).
-    [[nodiscard]] int exit_code() const noexcept { return rejected > 0 ? 3 : 0; }
+    /// 1 when the inputs held no review, else 3 when records were rejected, else 0
+    /// (DESIGN.md's exit codes).
+    [[nodiscard]] int exit_code() const noexcept {
+        return !no_reviews.empty() ? 1 : rejected > 0 ? 3 : 0;
+    }
     /// The human summary printed at the end of a run.
     void print(std::ostream& out, const std::string& db_path) const;
     [[nodiscard]] std::string to_json() const;
 };
 
 struct WritePlan;
+
+/// A run whose inputs hold no review (only files of no known format, empty files, rejected
+/// records, or no files at all) into an index that held none: nothing is left behind, and the
+/// message says what the run saw. Exit code 1.
+class NoReviewsError : public Error {
+public:
+    explicit NoReviewsError(const std::string& message) : Error(message) {}
+};
 
 /// One indexing run: walks the inputs, reads records, tags topics, builds documents, writes
 /// them in committed batches, and records the analyzer, the manifest and the run's counts in
@@ -117,14 +140,18 @@ public:
 
     /// Runs against the on-disk database named in the options. Throws IndexError if it cannot
     /// be opened or written, UsageError for bad options (a missing input, an analyzer that
-    /// disagrees with the index).
+    /// disagrees with the index), both before anything is written, and NoReviewsError when
+    /// the inputs hold no review and the index held none before (a database this run created
+    /// is removed again). When the index did hold reviews, such a run ends normally with
+    /// IndexSummary::no_reviews set.
     [[nodiscard]] IndexSummary run();
 
-    /// Runs against an open writer (tests use an in-memory database).
+    /// Runs against an open writer (tests use an in-memory database). Throws as run().
     [[nodiscard]] IndexSummary run(IndexWriter& writer);
 
 private:
-    [[nodiscard]] IndexSummary execute(WritePlan& plan);
+    [[nodiscard]] IndexSummary execute(WritePlan& plan, const std::vector<corpus::InputFile>& files,
+                                       const std::vector<corpus::InputProblem>& problems);
     static void write_stub_for(std::size_t shard_count, const std::string& stub_path);
 
     IndexOptions options_;

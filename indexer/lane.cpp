@@ -456,7 +456,10 @@ void Lane::process(LaneItem& item) {
             break;
         }
     }
-    if (current_ != nullptr) ++current_->records;
+    if (current_ != nullptr) {
+        ++current_->records;
+        if (!item.encoding.empty()) ++current_->transcoded[item.encoding];
+    }
     ++pending_records_;
     pending_bytes_ += item.bytes;
     if (pending_records_ >= settings_.batch_records || pending_bytes_ >= settings_.batch_bytes) {

@@ -132,9 +132,12 @@ struct LaneItem {
     Review review;              ///< Kind::Review
     bool repeated = false;      ///< Kind::Review: the id came earlier in this run
     std::string display;        ///< BeginFile, EndFile: the input's name
-    SourceState state;          ///< BeginFile: size, time and the records already done;
+    SourceState state;          ///< BeginFile: size, time and the records (and transcoded
+                                ///< records) already done;
                                 ///< EndFile: the file's hash
     std::size_t bytes = 0;      ///< text bytes, for batch sizes
+    /// Review, Reject: the encoding the record was decoded from, when not UTF-8.
+    std::string encoding;
 };
 
 /// What a lane needs to build documents.

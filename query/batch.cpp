@@ -116,11 +116,24 @@ std::string run_manifest(const Searcher& searcher, const SearchRequest& request)
         // Every shard's manifest, merged: the combined handle's metadata is the first shard's.
         const nlohmann::ordered_json j = merged_manifest(searcher);
         if (j.is_object()) {
+            // The key names the hash's algorithm in lower case (xxh3=, checked by xxhsum -H3),
+            // or is plain hash= for a manifest that did not record it.
+            const std::string algorithm =
+                text::ascii_lower(j.value("hash_algorithm", std::string("hash")));
             for (const auto& in : j.value("inputs", nlohmann::json::array())) {
-                out += "# source: " + in.value("path", std::string()) + " bytes=" +
-                       std::to_string(in.value("bytes", 0ull)) + " fnv1a64=" +
-                       in.value("hash", std::string()) + " records=" +
-                       std::to_string(in.value("records", 0ull)) + "\n";
+                out += "# source: " + in.value("path", std::string()) +
+                       " bytes=" + std::to_string(in.value("bytes", 0ull)) + " " + algorithm + "=" +
+                       in.value("hash", std::string()) +
+                       " records=" + std::to_string(in.value("records", 0ull));
+                // Records decoded from other encodings: transcoded=windows-1252:3,UTF-16LE:1
+                if (const auto t = in.find("transcoded"); t != in.end() && t->is_object()) {
+                    std::string counts;
+                    for (const auto& [encoding, n] : t->items()) {
+                        counts += (counts.empty() ? "" : ",") + encoding + ":" + n.dump();
+                    }
+                    out += " transcoded=" + counts;
+                }
+                out += "\n";
             }
         }
     }

@@ -470,7 +470,14 @@ void QueryBuilder::set_database(const Xapian::Database& db) {
 
 Xapian::Query QueryBuilder::parse(std::string_view text, ParseMode mode, std::vector<PhraseChoice>* deferred) {
     notices_.clear();
-    return run_parser(parser_, text, mode, 0, deferred);
+    Xapian::Query q = run_parser(parser_, text, mode, 0, deferred);
+    // Symbols (© €) are no words, so the parser drops them; the index holds them as boolean
+    // terms, and a query that names one requires it.
+    const std::vector<std::string> symbols = s::symbol_terms(text);
+    if (symbols.empty()) return q;
+    const Xapian::Query required(Xapian::Query::OP_AND, symbols.begin(), symbols.end());
+    if (q.empty()) return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, required, 0.0);
+    return Xapian::Query(Xapian::Query::OP_FILTER, q, required);
 }
 
 std::string QueryBuilder::suggest(std::string_view text) {

@@ -32,7 +32,9 @@ public:
     /// Parses `text`. Throws QueryError ("bad query: ...") for malformed syntax, an invalid
     /// range, or a query beyond the budget (set_budget(); query/query_budget.hpp: wildcards
     /// past it are cut short and noted in notices()). Empty text gives an empty query, which
-    /// matches nothing.
+    /// matches nothing. Symbols in the text (schema::symbol_terms(): © ™ €) are required of
+    /// every match, as a filter that does not score; a query of symbols alone matches the
+    /// reviews holding them all.
     ///
     /// On an index with packed positions, phrases are rewritten (query/phrase_source.hpp):
     /// with `deferred`, the phrases every match must satisfy are left to a decider and

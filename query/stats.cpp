@@ -145,6 +145,25 @@ json ratings_json(const Xapian::Database& db) {
             {"without_usable_scale", given - std::min(given, normalised)}};
 }
 
+/// `{"windows-1252": 3, "UTF-16LE": 1}` as "UTF-16LE 1, windows-1252 3".
+std::string counts_text(const json& counts) {
+    std::string out;
+    for (const auto& [key, n] : counts.items()) {
+        out += (out.empty() ? "" : ", ") + key + " " + n.dump();
+    }
+    return out;
+}
+
+/// Records transcoded to UTF-8, by source encoding, summed over a manifest's inputs.
+json transcoded_totals(const json& manifest) {
+    json totals = json::object();
+    if (!manifest.is_object()) return totals;
+    for (const json& in : manifest.value("inputs", json::array())) {
+        if (in.is_object()) add_counts(totals, in.value("transcoded", json::object()));
+    }
+    return totals;
+}
+
 /// The text form of stats_json().
 void print_stats_text(std::ostream& out, const json& j) {
     const json& fields = j["distinct_terms"];
@@ -201,10 +220,22 @@ void print_stats_text(std::ostream& out, const json& j) {
     out << "categories (top 50):\n";
     for (const auto& c : j["categories"]) out << "  " << c[0].get<std::string>() << ": " << c[1] << '\n';
     if (j["manifest"].is_object()) {
+        // Manifests written before the algorithm was recorded do not say which hash they hold.
+        const std::string algorithm = j["manifest"].value("hash_algorithm", std::string());
         out << "sources:\n";
         for (const auto& in : j["manifest"].value("inputs", json::array())) {
             out << "  " << in.value("path", "") << " (" << in.value("bytes", 0) << " bytes, "
-                << in.value("records", 0) << " records, fnv1a64 " << in.value("hash", "") << ")\n";
+                << in.value("records", 0) << " records, "
+                << (algorithm.empty() ? "hash (algorithm not recorded)" : algorithm) << ' '
+                << in.value("hash", "");
+            if (in.contains("transcoded")) out << "; transcoded " << counts_text(in["transcoded"]);
+            out << ")\n";
+        }
+        out << "transcoded to UTF-8:";
+        if (j["transcoded_by_encoding"].empty()) out << " none";
+        out << '\n';
+        for (const auto& [encoding, n] : j["transcoded_by_encoding"].items()) {
+            out << "  from " << encoding << ": " << n << " records\n";
         }
     }
     out << "rejected over all runs:";
@@ -251,6 +282,7 @@ json merged_manifest(const Searcher& searcher) {
                 // One input routed over several shards: each shard counts the records it holds.
                 json& mine = merged["inputs"][at->second];
                 mine["records"] = mine.value("records", std::uint64_t{0}) + in.value("records", std::uint64_t{0});
+                if (in.contains("transcoded")) add_counts(mine["transcoded"], in["transcoded"]);
             }
         }
     }
@@ -279,6 +311,7 @@ json stats_json(const Searcher& searcher) {
     const AnalyzerSettings& analyzer = searcher.analyzer().settings();
     j["analyzer"] = analyzer_json(analyzer);
     j["manifest"] = merged_manifest(searcher);
+    j["transcoded_by_encoding"] = transcoded_totals(j["manifest"]);
     json rejects = json::object();
     json last_run = nullptr;
     json shards = json::array();
@@ -347,6 +380,7 @@ json stats_json(const Xapian::Database& db) {
     j["topic_strengths"] = parsed_metadata(db, s::kMetaTopics);
     j["categories"] = histogram(s::kCategoryPrefix, 50);
     j["manifest"] = parsed_metadata(db, s::kMetaManifest);
+    j["transcoded_by_encoding"] = transcoded_totals(j["manifest"]);
     const json stats = parsed_metadata(db, s::kMetaStats);
     j["rejects_by_reason"] = stats.is_object() ? stats.value("rejects_by_reason", json::object()) : json::object();
     j["last_run"] = stats.is_object() ? stats.value("last_run", json(nullptr)) : json(nullptr);

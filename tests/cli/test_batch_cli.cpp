@@ -222,6 +222,45 @@ TEST_CASE("the option --stats --format json reports documents, topics and reject
     }
 }
 
+// Issue 17, point 5: the manifest called the hash fnv1a64 while it was XXH3.
+TEST_CASE("the manifest names its file hash XXH3, and xxhsum -H3 prints the same digits", "[cli]") {
+    const fs::path xxhsum = "/usr/bin/xxhsum";
+    if (!fs::exists(xxhsum)) {
+        WARN("skipped: xxhsum (Debian's xxhash package, scripts/install-deps) is not installed");
+        return;
+    }
+    IndexedRetrieval f;
+    const std::string input = fixture("reviews.jsonl").string();
+    // xxhsum -H3 prints "XXH3 (FILE) = DIGITS": the BSD style, which names the algorithm.
+    const ProcessResult sum = run_process({xxhsum.string(), "-H3", input});
+    REQUIRE(sum.exit_code == 0);
+    const std::string prefix = "XXH3 (" + input + ") = ";
+    REQUIRE(sum.out.rfind(prefix, 0) == 0);
+    const std::string digits = sum.out.substr(prefix.size(), 16);
+    REQUIRE(digits.size() == 16);
+
+    SECTION("--stats names the algorithm and shows xxhsum's digits beside the file") {
+        const ProcessResult r = query({"--db", f.db, "--stats"});
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("records, XXH3 " + digits + ")"));
+        CHECK_THAT(r.out, !Catch::Contains("fnv1a64"));
+    }
+    SECTION("--stats --format json records the algorithm once and the digits per input") {
+        const auto j =
+            nlohmann::json::parse(query({"--db", f.db, "--stats", "--format", "json"}).out);
+        CHECK(j.at("manifest").at("hash_algorithm") == "XXH3");
+        REQUIRE(j.at("manifest").at("inputs").size() == 1);
+        CHECK(j.at("manifest").at("inputs").at(0).at("hash") == digits);
+    }
+    SECTION("a batch run's --manifest header writes xxh3= with the same digits") {
+        const ProcessResult r =
+            query({"--db", f.db, "--queries", fixture("queries.tsv").string(), "--manifest"});
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains(" xxh3=" + digits + " "));
+        CHECK_THAT(r.out, !Catch::Contains("fnv1a64"));
+    }
+}
+
 TEST_CASE("json output with --facets ends with a summary whose counts match the hits", "[cli]") {
     IndexedRetrieval f;
     const ProcessResult r = query({"--db", f.db, "--facets", "topic,category", "--format", "json", "-k", "1000", "tea"});

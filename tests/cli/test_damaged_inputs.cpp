@@ -90,37 +90,51 @@ TEST_CASE("binary garbage is rejected line by line when read as JSONL, and skipp
     TempDir dir;
     std::string garbage;
     for (int i = 0; i < 3000; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
+    // Issue 17: a run that finds no review fails (exit 1) and leaves no database.
     SECTION("named as .jsonl, each line of it is a named reject") {
         const std::string input = dir.write("noise.jsonl", garbage);
         const ProcessResult r = run_index({"--db", dir.file("db"), input});
-        CHECK(r.exit_code == 3);
-        CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected:"));
-        CHECK(indexed_count(dir.file("db")) == 0);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.err,
+                   Catch::Contains(input + ":1: rejected: binary data, not text in any encoding"));
+        CHECK_THAT(r.err, Catch::Contains("all rejected"));
+        CHECK_FALSE(fs::exists(dir.file("db")));
     }
     SECTION("with no telling name, it is skipped as not a review format") {
         const std::string input = dir.write("noise.bin", garbage);
         const ProcessResult r = run_index({"--db", dir.file("db"), input});
-        CHECK(r.exit_code == 0);
+        CHECK(r.exit_code == 1);
         CHECK_THAT(r.err, Catch::Contains(input + ": skipped: not a recognised review format"));
+        CHECK_FALSE(fs::exists(dir.file("db")));
     }
 }
 
-TEST_CASE("invalid UTF-8 rejects its record and says so", "[cli]") {
+TEST_CASE(
+    "a Latin-1 line among UTF-8 ones is transcoded, counted, and rejected only with --encoding "
+    "utf-8",
+    "[cli]") {
     TempDir dir;
     const std::string input = dir.write(
         "latin1.jsonl", jsonl_reviews(1, "ok") + "{\"id\":\"bad\",\"title\":\"Caf\xe9 au lait\"}\n");
     const ProcessResult r = run_index({"--db", dir.file("db"), input});
-    CHECK(r.exit_code == 3);
-    CHECK_THAT(r.err, Catch::Contains(input + ":2: rejected: invalid UTF-8"));
-    CHECK(indexed_count(dir.file("db")) == 1);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("transcoded 1 record to UTF-8: from windows-1252 1"));
+    CHECK(indexed_count(dir.file("db")) == 2);
+    const ProcessResult strict = run_index({"--db", dir.file("db2"), "--encoding", "utf-8", input});
+    CHECK(strict.exit_code == 3);
+    CHECK_THAT(strict.err, Catch::Contains(input + ":2: rejected: invalid UTF-8"));
+    CHECK(indexed_count(dir.file("db2")) == 1);
 }
 
-TEST_CASE("an empty file indexes nothing and is not an error", "[cli]") {
+TEST_CASE("an empty file indexes nothing, and as the only input it is an error", "[cli]") {
     TempDir dir;
     const std::string input = dir.write("empty.jsonl", "");
     const ProcessResult r = run_index({"--db", dir.file("db"), input});
-    CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Catch::Contains("read 0 records"));
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("1 file read, holding no records"));
+    const ProcessResult with_other =
+        run_index({"--db", dir.file("db"), input, dir.write("one.jsonl", jsonl_reviews(1, "x"))});
+    CHECK(with_other.exit_code == 0);
 }
 
 TEST_CASE("a record with nothing to index is rejected but a title without a body is indexed",
@@ -159,4 +173,27 @@ TEST_CASE("duplicate ids in one run are counted and the last one wins", "[cli]")
     CHECK_THAT(q.out, Catch::Contains("Second version"));
     // Accounting: documents = records read - rejected - replaced duplicates.
     CHECK(indexed_count(dir.file("db")) == 3 - 0 - 1);
+}
+
+// Issue 22: this file (the issue's Python reproduction) made revsearch-index exit 139, and the
+// re-run crash the same way, so "n3" was never indexed.
+TEST_CASE("a JSON line nested 100,000 deep is rejected with its line and the run and its re-run end normally",
+          "[cli]") {
+    TempDir dir;
+    const std::string input = dir.write(
+        "n.jsonl", "{\"id\":\"n1\",\"body\":\"x\",\"extra\":" + std::string(100000, '[') +
+                       std::string(100000, ']') + "}\n{\"id\":\"n3\",\"body\":\"after\"}\n");
+    for (int run = 1; run <= 2; ++run) {  // the second run updates the first one's index
+        INFO("run " << run);
+        const ProcessResult r = run_index({"--db", dir.file("db"), input});
+        INFO(r.err);
+        CHECK(r.exit_code == 3);  // finished, with a reject
+        CHECK_THAT(r.err, Catch::Contains(input + ":1: rejected: JSON nested deeper than 64 levels"));
+        CHECK(indexed_count(dir.file("db")) == 1);
+        const ProcessResult q =
+            run_process({query_bin(), "--db", dir.file("db"), "--format", "json", "id:n3 OR id:n1"});
+        CHECK_THAT(q.out, Catch::Contains("\"id\":\"n3\""));
+        CHECK_THAT(q.out, Catch::Contains("after"));
+        CHECK_THAT(q.out, !Catch::Contains("\"id\":\"n1\""));
+    }
 }

@@ -201,3 +201,20 @@ TEST_CASE("an index's schema version is read from its metadata", "[common]") {
         CHECK(schema::stored_version(db) == 2);
     }
 }
+
+TEST_CASE("symbol terms name each symbol and currency sign once, and nothing else", "[common]") {
+    SECTION("the copyright, trade mark and euro signs, and an emoji, in order of appearance") {
+        CHECK(schema::symbol_terms("\xC2\xA9 1998, \xE2\x84\xA2 and \xE2\x82\xAC"
+                                   "5, \xC2\xA9 again \xF0\x9F\x8E\xAC") ==
+              std::vector<std::string>{"XY\xC2\xA9", "XY\xE2\x84\xA2", "XY\xE2\x82\xAC",
+                                       "XY\xF0\x9F\x8E\xAC"});
+    }
+    SECTION("letters, punctuation, quotes, dashes and ASCII signs such as $ are no symbol terms") {
+        CHECK(schema::symbol_terms(
+                  "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D \xE2\x80\x93 $5 + 3 = 8 \xC2\xBF")
+                  .empty());
+    }
+    SECTION("invalid UTF-8 is passed over") {
+        CHECK(schema::symbol_terms("\xA9 \xC2 \xC2\xA9") == std::vector<std::string>{"XY\xC2\xA9"});
+    }
+}

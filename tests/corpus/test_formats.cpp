@@ -28,6 +28,7 @@
 
 using namespace revsearch;
 using namespace revsearch::corpus;
+using namespace std::string_literals;
 
 namespace fs = std::filesystem;
 
@@ -207,10 +208,13 @@ TEST_CASE("Amazon lines that cannot be reviews are rejected with the reason and 
          "wrong type for 'overall': expected number, got string"},
         {R"({"overall": 3.0, "asin": "B0X", "reviewText": 42})",
          "wrong type for 'reviewText': expected string, got number"},
-        {"{\"overall\": 3.0, \"asin\": \"B0X\", \"summary\": \"bad \xC3\x28 byte\"}",
-         "invalid UTF-8"},
+        {"{\"overall\": 3.0, \"asin\": \"B0X\", \"summary\": \"bad \xC3\x28\x01\x02\x03 bytes\"}",
+         "binary data, not text in any encoding"},
         {R"({"overall": 3.0, "asin": "B0X", "reviewerID": "A1", "summary": "  "})",
          "nothing to index (no title and no body)"},
+        {R"({"overall": 3.0, "asin": "B0X", "summary": "Deep", "style": )" +
+             std::string(5000, '[') + std::string(5000, ']') + "}",
+         "JSON nested deeper than 64 levels"},
     };
     for (const auto& [line, reason] : cases) {
         DYNAMIC_SECTION("a line like " << line << " is rejected as: " << reason) {
@@ -343,11 +347,28 @@ TEST_CASE("damaged .review records are rejected with the reason and the line of 
         CHECK(sink.rejects[0].reason == "rating is not a number");
         CHECK(sink.rejects[0].source == "d.review:15");
     }
-    SECTION("invalid UTF-8 in a record is rejected") {
-        const CollectingSink sink =
-            read_as(Format::Review, good + blitzer_record("r2", "T", "bad \xFF byte"), info);
+    SECTION("a record in windows-1252 is decoded, and the UTF-8 record before it is not touched") {
+        const CollectingSink sink = read_as(Format::Review,
+                                            blitzer_record("u1", "Caf\xC3\xA9", "cr\xC3\xA8me") +
+                                                blitzer_record("w2", "Caf\xE9 \x96 bar",
+                                                               "\x93"
+                                                               "Fine\x94 \xA9 2006"),
+                                            info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[0].title == "Caf\xC3\xA9");
+        CHECK(sink.reviews[0].source_encoding.empty());
+        CHECK(sink.reviews[1].title == "Caf\xC3\xA9 \xE2\x80\x93 bar");
+        CHECK(sink.reviews[1].body ==
+              "\xE2\x80\x9C"
+              "Fine\xE2\x80\x9D \xC2\xA9 2006");
+        CHECK(sink.reviews[1].source_encoding == "windows-1252");
+    }
+    SECTION("binary data in a record is rejected") {
+        const CollectingSink sink = read_as(
+            Format::Review, good + blitzer_record("r2", "T", "bad \xFF\x01\x02\x00 bytes"s), info);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "d.review:15");
         CHECK(text::is_valid_utf8(sink.rejects[0].raw));
     }
@@ -418,11 +439,20 @@ TEST_CASE("TREC input that cannot be documents is rejected with the reason and l
         CHECK(sink.rejects[0].reason == "unterminated record");
         CHECK(sink.rejects[0].source == "t.trec:5");
     }
-    SECTION("invalid UTF-8 in a document is rejected") {
+    SECTION("a document in windows-1252 is decoded") {
         const CollectingSink sink =
-            read_as(Format::Trec, good + "<DOC><DOCNO>2</DOCNO> caf\xE9 </DOC>\n", info);
+            read_as(Format::Trec, good + "<DOC><DOCNO>2</DOCNO> caf\xE9 \xA9 </DOC>\n", info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[1].body == "caf\xC3\xA9 \xC2\xA9");
+        CHECK(sink.reviews[1].source_encoding == "windows-1252");
+        CHECK(sink.reviews[0].source_encoding.empty());
+    }
+    SECTION("binary data in a document is rejected") {
+        const CollectingSink sink = read_as(
+            Format::Trec, good + "<DOC><DOCNO>2</DOCNO> caf\xE9\x00\x01\x02 </DOC>\n"s, info);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "t.trec:5");
     }
     SECTION("a document with neither DOCNO nor text has nothing to index") {
@@ -517,11 +547,21 @@ TEST_CASE("SMART records without an id and without text, or with bad bytes, are 
         CHECK(sink.rejects[0].reason == "nothing to index (no title and no body)");
         CHECK(sink.rejects[0].source == "s.all:4");
     }
-    SECTION("a record with invalid UTF-8 is rejected") {
-        const CollectingSink sink = read_as(Format::Smart, good + ".I 2\n.W\nbad \xC0\xAF\n", info);
+    SECTION("a record in windows-1252 is decoded, its title and body alike") {
+        const CollectingSink sink =
+            read_as(Format::Smart, good + ".I 2\n.T\nNa\xEFve\n.W\ncaf\xE9 \x96 cr\xE8me\n", info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[1].title == "Na\xC3\xAFve");
+        CHECK(sink.reviews[1].body == "caf\xC3\xA9 \xE2\x80\x93 cr\xC3\xA8me");
+        CHECK(sink.reviews[1].source_encoding == "windows-1252");
+    }
+    SECTION("a record with binary data is rejected") {
+        const CollectingSink sink =
+            read_as(Format::Smart, good + ".I 2\n.W\nbad \xC0\xAF\x01\x02\x03\n"s, info);
         REQUIRE(sink.reviews.size() == 1);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "s.all:4");
     }
     SECTION("a record without an id but with text gets the file and line as id") {
@@ -589,18 +629,31 @@ TEST_CASE("CSV rows are read by header name with RFC 4180 quoting", "[corpus]") 
 TEST_CASE("CSV rows that cannot be read are rejected with the reason and line", "[corpus]") {
     const InputInfo info = make_info("dir/f.csv", "sub/f.csv");
 
-    SECTION("a quote left open to the end of the input is an unterminated quoted field") {
+    SECTION("a quote left open to the end of the input rejects its record, not the next") {
         const CollectingSink sink =
             read_as(Format::Csv, "id,title\n1,fine\n2,\"never closed\n3,more\n", info);
-        REQUIRE(sink.reviews.size() == 1);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "unterminated quoted field");
+        CHECK(sink.rejects[0].reason == "unterminated quoted field: open to the end of the input");
         CHECK(sink.rejects[0].source == "dir/f.csv:3");
+        CHECK(sink.rejects[0].raw == "2,\"never closed");
+        CHECK(ids_of(sink.reviews) == std::vector<std::string>{"1", "3"});
+        CHECK(sink.reviews[1].source == "dir/f.csv:4");
     }
-    SECTION("a row with invalid UTF-8 is rejected and the next row is read") {
-        const CollectingSink sink = read_as(Format::Csv, "id,title\n1,caf\xE9\n2,fine\n", info);
+    SECTION("a row in windows-1252 is decoded, and the UTF-8 row after it kept") {
+        const CollectingSink sink =
+            read_as(Format::Csv, "id,title\n1,\"caf\xE9, \x93quoted\x94\"\n2,cr\xC3\xA8me\n", info);
+        REQUIRE(sink.rejects.empty());
+        REQUIRE(sink.reviews.size() == 2);
+        CHECK(sink.reviews[0].title == "caf\xC3\xA9, \xE2\x80\x9Cquoted\xE2\x80\x9D");
+        CHECK(sink.reviews[0].source_encoding == "windows-1252");
+        CHECK(sink.reviews[1].title == "cr\xC3\xA8me");
+        CHECK(sink.reviews[1].source_encoding.empty());
+    }
+    SECTION("a row of binary data is rejected and the next row is read") {
+        const CollectingSink sink =
+            read_as(Format::Csv, "id,title\n1,caf\xE9\x01\x02\x03\n2,fine\n"s, info);
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "dir/f.csv:2");
         REQUIRE(sink.reviews.size() == 1);
         CHECK(sink.reviews[0].id == "2");
@@ -620,6 +673,59 @@ TEST_CASE("CSV rows that cannot be read are rejected with the reason and line", 
             read_as(Format::Csv, "\xEF\xBB\xBFid,title\nx-1,Marked\n", info);
         REQUIRE(sink.reviews.size() == 1);
         CHECK(sink.reviews[0].id == "x-1");
+    }
+}
+
+// Issue 22: record 2's open quote swallowed record 3 and the run said nothing (3 documents,
+// 0 rejects, exit 0).
+TEST_CASE("a CSV quote that never closes costs its own record only: records 1, 3 and 4 are read",
+          "[corpus]") {
+    const InputInfo info = make_info("dir/q.csv", "q.csv");
+    const CollectingSink sink = read_as(Format::Csv,
+                                        "id,title,body\n"
+                                        "1,ok,\"fine body\"\n"
+                                        "2,broken,\"this quote never closes\n"
+                                        "3,next,\"another body\"\n"
+                                        "4,last,last body\n",
+                                        info);
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].source == "dir/q.csv:3");
+    CHECK(sink.rejects[0].reason ==
+          "unterminated quoted field: a later line's quote closes it inside a field");
+    CHECK(ids_of(sink.reviews) == std::vector<std::string>{"1", "3", "4"});
+    REQUIRE(sink.reviews.size() == 3);
+    CHECK(sink.reviews[1].body == "another body");
+    CHECK(sink.reviews[1].source == "dir/q.csv:4");
+    CHECK(sink.reviews[2].body == "last body");
+}
+
+TEST_CASE(
+    "a quoted CSV field may span lines up to the limit, and one past it is rejected at its first "
+    "line",
+    "[corpus]") {
+    const InputInfo info = make_info("dir/long.csv", "long.csv");
+    const auto spanning = [](std::size_t later_lines) {
+        std::string csv = "id,title\n1,\"start";
+        for (std::size_t i = 1; i < later_lines; ++i) csv += "\nmore";
+        return csv + "\nend\"\n2,after\n";
+    };
+    SECTION("a field over kMaxQuotedLines lines after its first is one review") {
+        const CollectingSink sink = read_as(Format::Csv, spanning(kMaxQuotedLines), info);
+        REQUIRE(sink.rejects.empty());
+        CHECK(ids_of(sink.reviews) == std::vector<std::string>{"1", "2"});
+        CHECK_THAT(sink.reviews[0].title, Catch::StartsWith("start more more"));
+        CHECK_THAT(sink.reviews[0].title, Catch::EndsWith("more end"));
+    }
+    SECTION("one line more is a reject naming line 2, and the lines after it are read again") {
+        const CollectingSink sink = read_as(Format::Csv, spanning(kMaxQuotedLines + 1), info);
+        REQUIRE_FALSE(sink.rejects.empty());
+        CHECK(sink.rejects[0].source == "dir/long.csv:2");
+        CHECK_THAT(sink.rejects[0].reason,
+                   Catch::StartsWith("unterminated quoted field: open past 1000 lines"));
+        // "more" and "end\"" lines are rows of one column now; the record after them survives.
+        CHECK(sink.rejects.size() == 1 + kMaxQuotedLines + 1);
+        CHECK(ids_of(sink.reviews) == std::vector<std::string>{"2"});
+        CHECK(sink.reviews[0].source == "dir/long.csv:" + std::to_string(kMaxQuotedLines + 4));
     }
 }
 
@@ -709,10 +815,18 @@ TEST_CASE("a text file is one review whose <br /> tags mark paragraphs", "[corpu
               "The first paragraph is wrapped at a narrow width, as plain text often is.\n\n"
               "The second one has a single break.\n\nThe third.");
     }
-    SECTION("a file with invalid UTF-8 is rejected by its path") {
-        const CollectingSink sink = read_as(reader, "caf\xE9 au lait", make_info("x.txt", "x.txt"));
+    SECTION("a file in windows-1252 is decoded as a whole") {
+        const CollectingSink sink =
+            read_as(reader, "caf\xE9 au lait \x96 \xA9 1999", make_info("x.txt", "x.txt"));
+        REQUIRE(sink.reviews.size() == 1);
+        CHECK(sink.reviews[0].body == "caf\xC3\xA9 au lait \xE2\x80\x93 \xC2\xA9 1999");
+        CHECK(sink.reviews[0].source_encoding == "windows-1252");
+    }
+    SECTION("a file of binary data is rejected by its path") {
+        const CollectingSink sink =
+            read_as(reader, "caf\xE9\x00\x01 au lait"s, make_info("x.txt", "x.txt"));
         REQUIRE(sink.rejects.size() == 1);
-        CHECK(sink.rejects[0].reason == "invalid UTF-8");
+        CHECK(sink.rejects[0].reason == "binary data, not text in any encoding");
         CHECK(sink.rejects[0].source == "x.txt");
     }
     SECTION("a blank file has nothing to index") {
@@ -841,7 +955,7 @@ TEST_CASE("formats are detected from the name and the first bytes", "[corpus]") 
         CHECK(detect_format("x.tab", "a\tb\n1\t2\n") == Format::Tsv);
     }
     SECTION("binary data and unknown names are not a format") {
-        CHECK(detect_format("image.png", std::string("\x89PNG\r\n\x1a\n\0\0", 10)) == Format::Auto);
+        CHECK(detect_format("image.png", "\x89PNG\r\n\x1a\n\0\0"s) == Format::Auto);
         CHECK(detect_format("cranqrel", "1 184 2\n1 29 2\n") == Format::Auto);
     }
 }
@@ -1363,4 +1477,50 @@ TEST_CASE("the walker passes over files that are not reviews and obeys a forced 
         REQUIRE(w.observer.read.size() == 1);
         CHECK(w.observer.read[0].second == Format::Trec);
     }
+}
+
+// Issue 22: links inside a tar were dropped without a word, and member names climbing out of
+// the archive or starting at / became ids as written.
+TEST_CASE("tar members that are links are reported as skipped, and member paths never leave the archive",
+          "[corpus]") {
+    test::TempDir dir;
+    const std::string src = dir.file("src");
+    dir.write("src/a.txt", "The first review, about a lighthouse keeper.");
+    dir.write("src/b.txt", "The second review, about a ferry crossing.");
+    dir.write("src/c.txt", "The third review, an ordinary member.");
+    const std::string archive = dir.file("links.tar");
+    // GNU tar keeps ../ and / in names only with -P; the links come after their targets.
+    shell("cd " + sh_quote(src) + " && ln -s a.txt soft.txt && ln b.txt hard.txt && tar -P " +
+          "--transform='s,^a\\.txt$,../../x.txt,;s,^b\\.txt$,/abs/y.txt,' -cf " + sh_quote(archive) +
+          " a.txt b.txt c.txt soft.txt hard.txt 2>/dev/null");
+
+    const WalkResult w = walk_all(archive);
+    CHECK(w.sink.rejects.empty());
+    std::vector<std::string> sources;
+    for (const Review& r : w.sink.reviews) sources.push_back(r.source);
+    CHECK(sources == std::vector<std::string>{archive + "!/x.txt", archive + "!/abs/y.txt",
+                                              archive + "!/c.txt"});
+    CHECK(find_id(w.sink.reviews, "x") != nullptr);
+    CHECK(find_id(w.sink.reviews, "abs/y") != nullptr);
+    for (const Review& r : w.sink.reviews) {
+        CHECK_THAT(r.id, !Catch::Contains(".."));
+        CHECK_THAT(r.id, !Catch::StartsWith("/"));
+    }
+    REQUIRE(w.observer.skipped.size() == 2);
+    CHECK(w.observer.skipped[0].first == archive + "!/soft.txt");
+    CHECK(w.observer.skipped[0].second == "symbolic link to '../../x.txt', not followed");
+    CHECK(w.observer.skipped[1].first == archive + "!/hard.txt");
+    CHECK_THAT(w.observer.skipped[1].second, Catch::StartsWith("hard link to '"));
+}
+
+TEST_CASE("member paths are normalised without . or .., and ordinary paths are kept as they are",
+          "[corpus]") {
+    CHECK(normalise_member_path("../../x.txt") == "x.txt");
+    CHECK(normalise_member_path("/abs/x.txt") == "abs/x.txt");
+    CHECK(normalise_member_path("a/./b/../c.txt") == "a/c.txt");
+    CHECK(normalise_member_path("a//b.txt") == "a/b.txt");
+    CHECK(normalise_member_path("../..") == "unnamed");
+    // Negative: names that are already plain are not changed, dots inside names included.
+    CHECK(normalise_member_path("train/pos/3_8.txt") == "train/pos/3_8.txt");
+    CHECK(normalise_member_path("a..b/..c.txt") == "a..b/..c.txt");
 }

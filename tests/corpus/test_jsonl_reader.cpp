@@ -7,6 +7,7 @@
 
 #include "common/text.hpp"
 #include "corpus/inputs.hpp"
+#include "corpus/json_depth.hpp"
 #include "corpus/jsonl_reader.hpp"
 #include "tests/support/corpus_support.hpp"
 #include "tests/support/test_support.hpp"
@@ -251,12 +252,38 @@ TEST_CASE("a known key with the wrong type is rejected naming the key", "[corpus
     }
 }
 
-TEST_CASE("a line with invalid UTF-8 bytes is rejected and its raw text repaired", "[corpus]") {
-    const Reject reject = reject_of("{\"title\": \"caf\xE9 latin-1\"}");
+TEST_CASE("a line in windows-1252 among UTF-8 lines is decoded alone, the others kept as they are",
+          "[corpus]") {
+    const std::string utf8_line = "{\"id\": \"u\", \"title\": \"Na\xC3\xAFve caf\xC3\xA9\"}";
+    const CollectingSink sink =
+        read_text(utf8_line + "\n{\"id\": \"w\", \"title\": \"caf\xE9 \x93ok\x94\"}\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 2);
+    CHECK(sink.reviews[0].title == "Na\xC3\xAFve caf\xC3\xA9");
+    CHECK(sink.reviews[0].source_encoding.empty());
+    CHECK(sink.reviews[1].title == "caf\xC3\xA9 \xE2\x80\x9Cok\xE2\x80\x9D");
+    CHECK(sink.reviews[1].source_encoding == "windows-1252");
+}
+
+TEST_CASE("a line of binary data is rejected as such and its raw text repaired", "[corpus]") {
+    const Reject reject =
+        reject_of(std::string("{\"title\": \"caf\xE9 \x01\x02\x03\x04 latin-1\"}"));
     CHECK(reject.source == "corpus/sub/reviews.jsonl:2");
-    CHECK(reject.reason == "invalid UTF-8");
+    CHECK(reject.reason == "binary data, not text in any encoding");
     CHECK(text::is_valid_utf8(reject.raw));
     CHECK(reject.raw.find("latin-1") != std::string::npos);
+}
+
+TEST_CASE("under the strict policy a line that is not UTF-8 is rejected as invalid UTF-8",
+          "[corpus]") {
+    CollectingSink sink;
+    std::istringstream in("{\"title\": \"caf\xE9\"}\n{\"title\": \"fine\"}\n");
+    JsonlReader reader;
+    reader.set_encoding(EncodingPolicy::parse("utf-8"));
+    reader.read(in, kInfo, sink);
+    REQUIRE(sink.reviews.size() == 1);
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].reason == "invalid UTF-8");
 }
 
 TEST_CASE("a record with nothing to index is rejected", "[corpus]") {
@@ -335,7 +362,7 @@ TEST_CASE("good and bad lines of a real file are told apart", "[corpus]") {
                   "{\"id\": \"bad-json\", \"title\": \n"
                   "[\"not\", \"an\", \"object\"]\n"
                   "{\"id\": \"bad-type\", \"title\": 3}\n"
-                  "{\"id\": \"bad-utf8\", \"title\": \"\xC0\xAF\"}\n"
+                  "{\"id\": \"binary\", \"title\": \"\xC0\xAF\x01\x02\x03\"}\n"
                   "{\"id\": \"empty\", \"reviewer\": \"Nobody\"}\n"
                   "{\"title\": \"Title only, no id\"}\n");
     const InputInfo info = make_info(path, "in/mixed.jsonl");
@@ -352,7 +379,7 @@ TEST_CASE("good and bad lines of a real file are told apart", "[corpus]") {
         {path + ":2", "malformed JSON"},
         {path + ":3", "not a JSON object"},
         {path + ":4", "wrong type for 'title': expected string, got number"},
-        {path + ":5", "invalid UTF-8"},
+        {path + ":5", "binary data, not text in any encoding"},
         {path + ":6", "nothing to index (no title and no body)"},
     };
     for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -487,4 +514,37 @@ TEST_CASE("the fast JSON path reads every line as the general reader does", "[co
         }
         CHECK(fast_accepted > 500);  // the edits leave many lines readable
     }
+}
+
+// Issue 22: a line nested 100,000 deep overflowed the stack in nlohmann's recursive dump()
+// (exit 139), and the re-run crashed the same way, so the lines after it were never read.
+TEST_CASE("a JSON line nested deeper than the limit is rejected with its line and the next line is read",
+          "[corpus]") {
+    const std::string deep = "{\"id\":\"n1\",\"body\":\"x\",\"extra\":" + std::string(100000, '[') +
+                             std::string(100000, ']') + "}";
+    const CollectingSink sink = read_text(deep + "\n{\"id\":\"n3\",\"body\":\"after\"}\n");
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].source == "corpus/sub/reviews.jsonl:1");
+    CHECK(sink.rejects[0].reason == "JSON nested deeper than 64 levels");
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(sink.reviews[0].id == "n3");
+}
+
+TEST_CASE("a JSON line nested exactly to the limit is read, its deep value kept as JSON", "[corpus]") {
+    // The record object is level 1, so the extra value may open 63 more.
+    const std::string value = std::string(63, '[') + std::string(63, ']');
+    const CollectingSink sink = read_text("{\"id\":\"n2\",\"body\":\"x\",\"extra\":" + value + "}\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(sink.reviews[0].extra_value("extra") == value);
+}
+
+TEST_CASE("brackets inside JSON strings do not count as nesting", "[corpus]") {
+    const std::string brackets(500, '[');
+    const CollectingSink sink =
+        read_text("{\"id\":\"s1\",\"body\":\"" + brackets + " \\\" {{{\",\"tags\":[\"]]]\"]}\n");
+    REQUIRE(sink.rejects.empty());
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(json_nesting_depth("{\"a\":\"[[[\\\"[[\",\"b\":[[1]]}", 64) == 3);
+    CHECK(json_nesting_depth(std::string(10, '{'), 4) == 5);  // stops past the limit
 }

@@ -1,21 +1,22 @@
-#include "indexer/index_job.hpp"
-
-#include <catch2/catch.hpp>
+#include <xapian.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-#include <xapian.h>
 
 #include "common/analyzer.hpp"
 #include "common/error.hpp"
 #include "common/review.hpp"
 #include "common/schema.hpp"
 #include "corpus/inputs.hpp"
+#include "indexer/index_job.hpp"
 #include "indexer/writer.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -444,10 +445,14 @@ TEST_CASE("an explicit language is used when the index holds no documents yet", 
     INFO("backend: " << name_of(backend));
     TempDir dir;
     TestIndex index(backend, dir);
-    // A first run whose only record is rejected leaves analyzer metadata but no documents.
+    // A first run, and a second that deletes its reviews, leave analyzer metadata but no
+    // documents.
     std::ostringstream log;
-    const IndexSummary empty = run_job(
-        index.writer(), options_for({dir.write("bad.jsonl", "{\"id\":\"x\"}\n")}), log);
+    (void)run_job(index.writer(), options_for({dir.write("first.jsonl", kGoodJsonl)}), log);
+    index.reopen();
+    IndexOptions deleting = options_for({});
+    deleting.delete_ids = {"g1", "g2", "g3"};
+    const IndexSummary empty = run_job(index.writer(), deleting, log);
     REQUIRE(empty.doc_count == 0);
     REQUIRE(AnalyzerSettings::from_database(index.reader()).language == "english");
 
@@ -582,4 +587,165 @@ TEST_CASE("an index job opens the on-disk database named in its options", "[inde
         IndexJob job(options, log);
         CHECK_THROWS_AS(job.run(), IndexError);
     }
+}
+
+// Issue 17, point 5: a run that finds no review says so, and creates nothing.
+TEST_CASE("a run whose inputs hold no review fails and creates no database", "[indexer]") {
+    TempDir dir;
+    std::ostringstream log;
+    SECTION("a new database is not left behind, with the reason in the error") {
+        IndexOptions options = options_for({dir.write("notes.xyz", "no review format here\n")});
+        options.db_path = dir.file("db");
+        IndexJob job(options, log);
+        try {
+            (void)job.run();
+            FAIL("the run did not throw");
+        } catch (const NoReviewsError& e) {
+            CHECK_THAT(e.what(), Catch::Contains("notes.xyz"));
+            CHECK_THAT(e.what(), Catch::Contains("nothing was written"));
+        }
+        CHECK_FALSE(std::filesystem::exists(options.db_path));
+        CHECK_FALSE(std::filesystem::exists(options.db_path + ".parts"));
+    }
+    SECTION("a folder made for the database is left as it was: empty") {
+        std::filesystem::create_directories(dir.file("made"));
+        IndexOptions options = options_for({dir.write("empty.jsonl", "")});
+        options.db_path = dir.file("made");
+        IndexJob job(options, log);
+        CHECK_THROWS_AS(job.run(), NoReviewsError);
+        CHECK(std::filesystem::is_empty(dir.file("made")));
+    }
+    SECTION("an index that had reviews keeps them, and the run reports what it saw") {
+        IndexOptions options = options_for({dir.write("good.jsonl", kGoodJsonl)});
+        options.db_path = dir.file("db");
+        REQUIRE(IndexJob(options, log).run().doc_count == 3);
+        options.inputs = {dir.write("bad.jsonl", "{\"id\":\"x\"}\n")};
+        const IndexSummary summary = IndexJob(options, log).run();
+        CHECK(summary.exit_code() == 1);
+        CHECK_THAT(summary.no_reviews, Catch::Contains("1 record read, all rejected"));
+        CHECK(summary.doc_count == 3);
+    }
+    SECTION("a run that reads reviews is not such a run") {
+        IndexOptions options =
+            options_for({dir.write("good.jsonl", kGoodJsonl), dir.write("e.jsonl", "")});
+        options.db_path = dir.file("db");
+        const IndexSummary summary = IndexJob(options, log).run();
+        CHECK(summary.no_reviews.empty());
+        CHECK(summary.exit_code() == 0);
+    }
+}
+
+namespace {
+
+/// Every share drawn by a progress bar in `log`, in order ("[###...] 42% ...").
+std::vector<int> drawn_shares(const std::string& log) {
+    std::vector<int> shares;
+    for (std::size_t at = log.find("\r["); at != std::string::npos; at = log.find("\r[", at + 1)) {
+        const std::size_t close = log.find("] ", at);
+        REQUIRE(close != std::string::npos);
+        shares.push_back(std::stoi(log.substr(close + 2)));
+    }
+    return shares;
+}
+
+/// A file of reviews whose words compress poorly, so that compressed it spans many blocks.
+std::string varied_reviews(int n, const std::string& tag, unsigned seed) {
+    std::string out;
+    std::uint32_t x = seed;
+    for (int i = 0; i < n; ++i) {
+        std::string body;
+        for (int w = 0; w < 30; ++w) {
+            x = x * 1103515245u + 12345u;
+            body += "w" + std::to_string(x % 1000003) + " ";
+        }
+        out +=
+            R"({"id":")" + tag + std::to_string(i) + R"(","title":"T","body":")" + body + "\"}\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+// Issue 17, point 9: the bar stayed at 0% through a .tar.zst and ended at 50%.
+TEST_CASE("progress counts compressed bytes, never goes back, and reaches 100%", "[indexer]") {
+    TempDir dir;
+    dir.write("pack/one.jsonl", varied_reviews(3000, "a", 1));
+    dir.write("pack/two.jsonl", varied_reviews(3000, "b", 2));
+    const std::string plain = dir.write("in/plain.jsonl", varied_reviews(2000, "c", 3));
+    REQUIRE(
+        test::run_process({"/bin/sh", "-c",
+                           "cd '" + dir.file("pack") + "' && tar --zstd -cf '" +
+                               dir.file("in/both.tar.zst") + "' one.jsonl two.jsonl && gzip -c '" +
+                               plain + "' > '" + dir.file("in/again.jsonl.gz") + "'"})
+            .exit_code == 0);
+    IndexOptions options = options_for({dir.file("in")});
+    options.db_path = dir.file("db");
+    options.progress = ProgressMode::Bar;
+    options.progress_interval = 0;  // draw on every update
+    options.threads = 1;
+    std::ostringstream log;
+    const IndexSummary summary = IndexJob(options, log).run();
+    REQUIRE(summary.read == 10000);
+    const std::vector<int> shares = drawn_shares(log.str());
+    INFO(shares.size() << " draws");
+    REQUIRE(shares.size() > 100);
+    CHECK(std::is_sorted(shares.begin(), shares.end()));
+    CHECK(shares.back() == 100);
+    // Inside the archive, which is read first, the share moves: it is not stuck at 0%.
+    std::set<int> inside(shares.begin(), shares.begin() + static_cast<long>(shares.size() / 3));
+    CHECK(inside.size() >= 5);
+
+    SECTION("a second run that passes over unchanged files still ends at 100%") {
+        dir.write("in/new.jsonl", varied_reviews(500, "d", 4));
+        options.skip_unchanged = true;
+        std::ostringstream again;
+        const IndexSummary second = IndexJob(options, again).run();
+        CHECK(second.unchanged_files == 3);
+        const std::vector<int> later = drawn_shares(again.str());
+        REQUIRE_FALSE(later.empty());
+        CHECK(std::is_sorted(later.begin(), later.end()));
+        CHECK(later.back() == 100);
+    }
+}
+
+// Issue 17, point 1: records transcoded are counted in the summary and, per file, in the
+// manifest, where they stay while the file is unchanged.
+TEST_CASE("records decoded from other encodings are counted by encoding and by file", "[indexer]") {
+    TempDir dir;
+    const std::string legacy = dir.write(
+        "legacy.jsonl",
+        "{\"id\":\"w1\",\"title\":\"Caf\xE9\"}\n{\"id\":\"w2\",\"title\":\"\x93Quoted\x94\"}\n"
+        "{\"id\":\"u1\",\"title\":\"UTF-8 caf\xC3\xA9\"}\n");
+    IndexOptions options = options_for({legacy});
+    options.db_path = dir.file("db");
+    std::ostringstream log;
+    const IndexSummary summary = IndexJob(options, log).run();
+    CHECK(summary.transcoded == 2);
+    CHECK(summary.transcoded_by_encoding ==
+          std::map<std::string, std::uint64_t>{{"windows-1252", 2}});
+    CHECK(summary.transcoded_by_file.at(legacy).at("windows-1252") == 2);
+    const auto stored = stored_review(Xapian::Database(options.db_path), "w2");
+    REQUIRE(stored);
+    CHECK(stored->title == "\xE2\x80\x9CQuoted\xE2\x80\x9D");
+
+    auto transcoded_in_manifest = [&] {
+        const auto manifest = nlohmann::json::parse(
+            Xapian::Database(options.db_path).get_metadata(std::string(s::kMetaManifest)));
+        std::map<std::string, nlohmann::json> per_file;
+        for (const auto& in : manifest.at("inputs")) {
+            per_file[in.at("path").get<std::string>()] =
+                in.value("transcoded", nlohmann::json::object());
+        }
+        return per_file;
+    };
+    CHECK(transcoded_in_manifest().at(legacy) == nlohmann::json({{"windows-1252", 2}}));
+
+    const std::string plain = dir.write("plain.jsonl", kGoodJsonl);
+    options.inputs = {legacy, plain};
+    options.skip_unchanged = true;
+    const IndexSummary second = IndexJob(options, log).run();
+    CHECK(second.transcoded == 0);
+    const auto per_file = transcoded_in_manifest();
+    CHECK(per_file.at(legacy) == nlohmann::json({{"windows-1252", 2}}));
+    CHECK(per_file.at(plain).empty());
 }

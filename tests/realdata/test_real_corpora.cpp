@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
+#include "corpus/archive.hpp"
 #include "corpus/inputs.hpp"
 #include "corpus/walker.hpp"
 #include "indexer/document_builder.hpp"
@@ -81,6 +83,7 @@ TEST_CASE("every real corpus indexes to its documented count with --format auto"
             const auto stats = index_counts(*dir, tmp);
             CHECK(stats.at("documents").get<long>() == count);
             CHECK(stats.at("last_run").at("rejected").get<long>() == 0);
+            CHECK(stats.at("transcoded_by_encoding").empty());  // all UTF-8 (issue 17)
         }
     }
 }
@@ -249,6 +252,78 @@ TEST_CASE("real reviews build exactly the documents Xapian's TermGenerator makes
             }
             INFO(compare.reviews << " reviews; the first that differs: " << compare.first_difference);
             CHECK(compare.differing.empty());
+        }
+    }
+}
+
+namespace {
+
+/// Counts the records of an input and those transcoded, and whether the walker's units are
+/// UTF-8: each file (or archive member) read whole, decompressed.
+class CountTranscoded final : public corpus::RecordSink, public corpus::WalkObserver {
+public:
+    void on_review(Review&& r) override { count(r.source_encoding); }
+    void on_reject(Reject&& r) override { count(r.encoding); }
+    void on_skipped(const std::string&, const std::string&) override {}
+    void on_read(const std::string&, corpus::Format, std::uint64_t) override {}
+    std::size_t records = 0;
+    std::size_t transcoded = 0;
+
+private:
+    void count(const std::string& encoding) {
+        ++records;
+        if (!encoding.empty()) ++transcoded;
+    }
+};
+
+/// True when every byte of `file` (decompressed, and each member of an archive) is UTF-8.
+bool all_utf8(const corpus::InputFile& file) {
+    bool valid = true;
+    auto check = [&](std::istream& in) {
+        const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+        valid = valid && text::is_valid_utf8(bytes);
+    };
+    if (corpus::is_archive_name(file.path)) {
+        corpus::for_each_entry(file.path, [&](corpus::ArchiveEntry& e) { check(e.data); });
+    } else if (corpus::detect_compression(corpus::read_head(file.path, 8)) != corpus::Compression::None) {
+        corpus::DecompressingStream in(file.path);
+        check(in);
+    } else {
+        auto in = corpus::open_input(file.path);
+        check(*in);
+    }
+    return valid;
+}
+
+}  // namespace
+
+// Issue 17, point 1: records are transcoded only where their bytes are not UTF-8; valid UTF-8
+// is never touched. The real corpora are all UTF-8, so nothing of them may be transcoded.
+TEST_CASE("no record of a real corpus whose bytes are UTF-8 is transcoded", "[corpus][slow]") {
+    const auto corpora = shared_corpora();
+    if (!corpora) {
+        WARN("skipped: ../shared/corpora is absent");
+        return;
+    }
+    std::vector<fs::path> dirs;
+    for (const auto& entry : fs::directory_iterator(*corpora)) {
+        if (entry.is_directory()) dirs.push_back(entry.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    for (const fs::path& dir : dirs) {
+        DYNAMIC_SECTION(dir.filename().string()) {
+            std::vector<corpus::InputProblem> problems;
+            corpus::Walker walker(corpus::WalkOptions{});
+            for (const auto& f : corpus::expand_inputs({dir.string()}, problems)) {
+                CountTranscoded counts;
+                walker.walk(f, counts, counts);
+                INFO(f.path << ": " << counts.records << " records, " << counts.transcoded << " transcoded");
+                if (all_utf8(f)) {
+                    CHECK(counts.transcoded == 0);
+                } else if (counts.records > 0) {
+                    CHECK(counts.transcoded > 0);
+                }
+            }
         }
     }
 }
