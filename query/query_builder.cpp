@@ -1,17 +1,19 @@
 #include "query/query_builder.hpp"
 
+#include <xapian.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <utility>
-#include <xapian.h>
 
 #include "common/date.hpp"
 #include "common/error.hpp"
 #include "common/range_terms.hpp"
 #include "common/schema.hpp"
 #include "query/phrase_source.hpp"
+#include "query/title_layout.hpp"
 
 namespace revsearch::query {
 
@@ -282,12 +284,16 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
         const std::string name(field.name);
         if (field.kind == s::FieldKind::Text) {
             const bool on = only_field.empty() || only_field == field.name;
-            const std::string prefix = (on ? "" : std::string(kDisabledFieldPrefix)) + std::string(field.prefix);
-            parser.add_prefix(name, prefix);
+            const std::string prefix =
+                (on ? "" : std::string(kDisabledFieldPrefix)) + std::string(field.prefix);
             // An index with the title's words in the unprefixed terms searches those alone
-            // by default: adding `S` would score each title word twice, with two idfs.
-            const bool title_inside = analyzer_.settings().title_in_default && field.prefix == s::kTitlePrefix;
-            if (field.in_default && !title_inside) parser.add_prefix("", prefix);
+            // by default: adding `S` would score each title word twice, with two idfs. Its
+            // `body:` words are marked, so apply_title_layout() can keep them to the body.
+            const bool title_inside = analyzer_.settings().title_in_default;
+            const bool body_marked = title_inside && on && field.prefix == s::kBodyPrefix;
+            parser.add_prefix(name, body_marked ? std::string(kBodyOnlyPrefix) : prefix);
+            if (field.in_default && !(title_inside && field.prefix == s::kTitlePrefix))
+                parser.add_prefix("", prefix);
             continue;
         }
         Xapian::FieldProcessor* proc = field.prefix == s::kIdPrefix
@@ -322,6 +328,7 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
                               ? parser.parse_query(plain_words(text), extra_flags)
                               : parser.parse_query(strip_phrase_stopwords(text, analyzer_), flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
+        if (analyzer_.settings().title_in_default) q = apply_title_layout(q, remote_shards_);
         if (!analyzer_.settings().packed_positions) return q;
         unsigned phrases = 0;
         q = rewrite_positional(q, phrases, deferred);
