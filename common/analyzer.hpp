@@ -37,11 +37,11 @@ struct AnalyzerSettings {
     bool range_terms = true;
     /// The title's words are also unprefixed terms (without positions) beside their `S`
     /// terms, as Omega indexes them, so the default field is the unprefixed terms alone and
-    /// a word has one set of statistics, not one for the body and one for the title. Off by
-    /// default until the phrase matcher and the field tests agree with it
-    /// (`revsearch-index --title-in-default` turns it on); an index whose settings do not say
-    /// so is searched over the body and `S`. Fixed when an index is created, like range_terms.
-    bool title_in_default = false;
+    /// a word has one set of statistics, not one for the body and one for the title (chosen
+    /// by cross-validation, docs/EVALUATION.md). New indexes have it
+    /// (`revsearch-index --title-layout separate` leaves it out); an index whose settings do
+    /// not say so is searched over the body and `S`. Fixed when an index is created.
+    bool title_in_default = true;
 
     /// "packed" or "xapian": the layout's name in options, metadata and messages.
     [[nodiscard]] const char* positions_name() const noexcept { return packed_positions ? "packed" : "xapian"; }

@@ -45,9 +45,10 @@ void AnalyzerOptions::add_to(po::options_description& desc) {
         "stem-overrides", po::value(&stem_overrides)->default_value(stem_overrides),
         "words whose stem is fixed, not Snowball's (so compassion is not compass): default "
         "(revsearch's list for the language), english, none, or a file of 'WORD STEM' lines")(
-        "title-in-default", po::bool_switch(&title_in_default),
-        "also index title words unprefixed, as Omega does, so the default field scores each word "
-        "once (experimental)");
+        "title-layout", po::value(&title_layout),
+        "in-default (title words also in the default field, as Omega indexes them: one set of "
+        "statistics per word; the default with packed positions) or separate (title words "
+        "under title: only; the default with --positions xapian)");
 }
 
 AnalyzerSettings AnalyzerOptions::settings() const {
@@ -56,12 +57,21 @@ AnalyzerSettings AnalyzerOptions::settings() const {
     s.stopwords_name = stopwords == "none" ? "" : stopwords;
     s.stopwords = load_stopwords(s.stopwords_name);
     s.stem_overrides = load_stem_overrides(stem_overrides, language, s.stem_overrides_name);
-    s.title_in_default = title_in_default;
+    if (!title_layout.empty() && title_layout != "in-default" && title_layout != "separate") {
+        throw UsageError("--title-layout takes in-default or separate, not '" + title_layout + "'");
+    }
     // Validates the language (and overrides with "none") now, as a usage error.
     (void)make_stemmer(language, s.stem_overrides);
     if (!s.set_positions(positions)) {
         throw UsageError("--positions takes packed or xapian, not '" + positions + "'");
     }
+    if (title_layout == "in-default" && !s.packed_positions) {
+        throw UsageError(
+            "--title-layout in-default needs packed positions: Xapian's phrase "
+            "matcher (--positions xapian) takes a title word in the default field, "
+            "which has no positions, as matching any phrase");
+    }
+    s.title_in_default = title_layout.empty() ? s.packed_positions : title_layout == "in-default";
     return s;
 }
 

@@ -29,8 +29,12 @@ struct AnalyzerOptions {
     /// "default" (revsearch's list for the language: English has one), "english", "none", or
     /// a file of `WORD STEM` / `WORD` lines (common/analyzer.hpp, load_stem_overrides).
     std::string stem_overrides = "default";
-    /// Omega's title layout (AnalyzerSettings::title_in_default).
-    bool title_in_default = false;
+    /// "in-default" (the title's words also in the default field, as Omega indexes them:
+    /// AnalyzerSettings::title_in_default), "separate" (under `S` only, as indexes built
+    /// before it have them), or "" (not given): in-default with packed positions, separate
+    /// with Xapian's, whose phrase matcher takes a word without positions (a title word in the
+    /// default field) as matching any phrase.
+    std::string title_layout;
     void add_to(boost::program_options::options_description& desc);
     /// Resolves the stop-word list and the stem overrides. Throws UsageError for an unknown
     /// language, a missing or malformed file, or overrides with language "none".

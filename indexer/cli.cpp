@@ -150,7 +150,9 @@ std::optional<IndexOptions> parse_command_line(int argc, const char* const* argv
     options.batch_bytes = static_cast<std::uint64_t>(batch_mb * (1 << 20));  // 0: the default
     options.analyzer = analyzer.settings();
     options.analyzer_explicit = !vm["language"].defaulted() || !vm["stopwords"].defaulted() ||
-                                !vm["positions"].defaulted() || !vm["stem-overrides"].defaulted();
+                                !vm["positions"].defaulted() || !vm["stem-overrides"].defaulted() ||
+                                vm.count("title-layout") != 0;
+    options.title_layout_explicit = vm.count("title-layout") != 0;
     return options;
 }
 

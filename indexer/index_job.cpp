@@ -728,10 +728,12 @@ IndexSummary IndexJob::execute(WritePlan& plan, const std::vector<corpus::InputF
     AnalyzerSettings analyzer = options_.analyzer;
     if (const std::string stored = plan.metadata_any(schema::kMetaAnalyzer); !stored.empty()) {
         const AnalyzerSettings existing = AnalyzerSettings::from_json(stored);
-        // Range terms are not the user's choice: an index keeps what it was created with.
+        // Range terms are not the user's choice: an index keeps what it was created with. So
+        // does the title layout, unless the user names one (an index built before it existed
+        // keeps its own when other analyzer options are given).
         AnalyzerSettings asked = options_.analyzer;
         asked.range_terms = existing.range_terms;
-        asked.title_in_default = existing.title_in_default;
+        if (!options_.title_layout_explicit) asked.title_in_default = existing.title_in_default;
         if (!options_.analyzer_explicit || existing == asked) {
             analyzer = existing;
         } else if (has_documents) {
@@ -740,6 +742,7 @@ IndexSummary IndexJob::execute(WritePlan& plan, const std::vector<corpus::InputF
                 existing.language + "', stop words '" + existing.stopwords_name + "', " +
                 existing.positions_name() + " positions and stem overrides '" +
                 (existing.stem_overrides.empty() ? "none" : existing.stem_overrides_name) +
+                "' and title layout '" + (existing.title_in_default ? "in-default" : "separate") +
                 "'; index into a new --db to change the analyzer");
         }
     } else if (has_documents) {

@@ -33,7 +33,10 @@ struct IndexOptions {
     std::string topics_file;             ///< "" uses the built-in lexicon
     bool tag_topics = true;
     AnalyzerSettings analyzer;
-    bool analyzer_explicit = false;      ///< the user named --language/--stopwords
+    bool analyzer_explicit = false;  ///< the user named --language/--stopwords/...
+    /// The user named --title-layout: an existing index with another layout is refused rather
+    /// than kept (without it, an index keeps the layout it was created with).
+    bool title_layout_explicit = false;
     /// Commit after this many records, or this many bytes of review text, whichever comes
     /// first; 0 picks the default of the write path (kDirect* or kPart* below).
     std::uint64_t batch_records = 0;

@@ -397,6 +397,10 @@ Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& c
 
 }  // namespace
 
+unsigned phrase_window(const Xapian::Query& node) {
+    return window_of(node, node.get_type() == Xapian::Query::OP_PHRASE);
+}
+
 Xapian::Query rewrite_positional(const Xapian::Query& query, unsigned& count,
                                  std::vector<PhraseChoice>* deferred,
                                  std::shared_ptr<PhraseCheckBudget> budget) {

@@ -152,6 +152,10 @@ private:
     std::shared_ptr<PhraseCheckBudget> budget_;
 };
 
+/// The window of an OP_PHRASE or OP_NEAR node (Xapian 1.4 has no getter: it is read from the
+/// node's description). Throws QueryError when the description does not show it.
+[[nodiscard]] unsigned phrase_window(const Xapian::Query& node);
+
 /// `query` with every OP_PHRASE and OP_NEAR replaced for an index with packed positions;
 /// `count` is increased by the number replaced. Parts of the query without them are kept as
 /// they are.

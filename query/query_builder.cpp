@@ -16,6 +16,7 @@
 #include "common/schema.hpp"
 #include "common/text.hpp"
 #include "query/phrase_source.hpp"
+#include "query/title_layout.hpp"
 
 namespace revsearch::query {
 
@@ -375,12 +376,16 @@ void QueryBuilder::configure(Xapian::QueryParser& parser, std::string_view only_
         const std::string name(field.name);
         if (field.kind == s::FieldKind::Text) {
             const bool on = only_field.empty() || only_field == field.name;
-            const std::string prefix = (on ? "" : std::string(kDisabledFieldPrefix)) + std::string(field.prefix);
-            parser.add_prefix(name, prefix);
+            const std::string prefix =
+                (on ? "" : std::string(kDisabledFieldPrefix)) + std::string(field.prefix);
             // An index with the title's words in the unprefixed terms searches those alone
-            // by default: adding `S` would score each title word twice, with two idfs.
-            const bool title_inside = analyzer_.settings().title_in_default && field.prefix == s::kTitlePrefix;
-            if (field.in_default && !title_inside) parser.add_prefix("", prefix);
+            // by default: adding `S` would score each title word twice, with two idfs. Its
+            // `body:` words are marked, so apply_title_layout() can keep them to the body.
+            const bool title_inside = analyzer_.settings().title_in_default;
+            const bool body_marked = title_inside && on && field.prefix == s::kBodyPrefix;
+            parser.add_prefix(name, body_marked ? std::string(kBodyOnlyPrefix) : prefix);
+            if (field.in_default && !(title_inside && field.prefix == s::kTitlePrefix))
+                parser.add_prefix("", prefix);
             continue;
         }
         if (field.prefix == s::kTopicPrefix) continue;  // below: it shares the filters' errors
@@ -419,6 +424,8 @@ Xapian::Query QueryBuilder::run_parser(Xapian::QueryParser& parser, std::string_
                 : parser.parse_query(strip_phrase_stopwords(move_topic_bounds(text), analyzer_),
                                      flags);
         if (filter_error != nullptr && !filter_error->empty()) throw QueryError(*filter_error);
+        if (analyzer_.settings().title_in_default) q = apply_title_layout(q, remote_shards_);
+        // The budget prices the query as it will run: after the layout's rewrite.
         std::uint64_t cost = 0;
         q = apply_budget(q, db_, budget_, notices_, &cost);
         // The phrase checks get what the postings leave of the budget.

@@ -61,8 +61,9 @@ struct PrfParams {
     [[nodiscard]] std::string describe() const;
 };
 
-/// What batch mode (`--queries`) expands with when `--prf` is not given, chosen by
-/// leave-one-collection-out cross-validation on Cranfield, CACM and NPL (docs/EVALUATION.md).
+/// What batch mode (`--queries`) expands with when `--prf` is not given: off. Expansion was to
+/// be on only if it won every held-out fold of the leave-one-collection-out cross-validation
+/// on Cranfield, CACM and NPL; it won Cranfield and NPL and lost CACM (docs/EVALUATION.md).
 /// Interactive searches do not expand unless asked.
 [[nodiscard]] PrfParams batch_default_prf();
 

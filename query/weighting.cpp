@@ -23,7 +23,8 @@ struct SchemeInfo {
 // The defaults of bm25 are revsearch's (docs/EVALUATION.md), the others Xapian's; lm's
 // lambda and mu of -1 let Xapian choose per smoothing.
 const SchemeInfo kSchemes[] = {
-    {"bm25", {{"k1", 1}, {"k2", 0}, {"k3", 1}, {"b", 0.5}, {"min_normlen", 0}}},
+    // k1=1.6: chosen by leave-one-collection-out cross-validation (docs/EVALUATION.md).
+    {"bm25", {{"k1", 1.6}, {"k2", 0}, {"k3", 1}, {"b", 0.5}, {"min_normlen", 0}}},
     {"bm25+", {{"k1", 1}, {"k2", 0}, {"k3", 1}, {"b", 0.5}, {"min_normlen", 0}, {"delta", 1}}},
     {"lm", {{"lambda", -1}, {"mu", -1}, {"log", 1000}, {"delta", 0.05}}},
     {"pl2", {{"c", 1}}},

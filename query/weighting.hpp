@@ -12,18 +12,20 @@ namespace revsearch::query {
 /// A ranking function and its parameters, as named on the command line:
 /// `SCHEME[:name=value,...]`, for example `bm25:k1=1.2,b=0.75`, `lm:smoothing=dirichlet,mu=2000`.
 ///
-/// | scheme | class | parameters (defaults are Xapian's) |
+/// | scheme | class | parameters (defaults are Xapian's unless said) |
 /// | --- | --- | --- |
-/// | bm25 | Xapian::BM25Weight | k1=1, k2=0, k3=1, b=0.5, min_normlen=0 (Xapian: 0.5) |
-/// | bm25+ | Xapian::BM25PlusWeight | the same, and delta=1 |
-///
-/// The shipped default, `bm25`, is Xapian's BM25Weight with min_normlen=0: with English stop
-/// words it was the best built-in setting across Cranfield, CACM and NPL (docs/EVALUATION.md).
+/// | bm25 | Xapian::BM25Weight | k1=1.6 (Xapian 1), k2=0, k3=1, b=0.5, min_normlen=0 (Xapian 0.5) |
+/// | bm25+ | Xapian::BM25PlusWeight | k1=1, k2=0, k3=1, b=0.5, min_normlen=0, delta=1 |
 /// | lm | Xapian::LMWeight | smoothing=two-stage|dirichlet|jm|absolute|dirichlet+, lambda, mu, log |
 /// | pl2 | Xapian::PL2Weight | c=1 |
 /// | dph | Xapian::DPHWeight | none |
 /// | tfidf | Xapian::TfIdfWeight | normalization=ntn (SMART notation) |
 /// | bm25std | StandardBm25Weight (ours, local databases only) | k1=1.2, b=0.75 |
+///
+/// The shipped default, `bm25`, is Xapian's BM25Weight (a built-in class, so xapian-tcpsrv
+/// shards can run it) with k1=1.6, b=0.5, min_normlen=0: chosen by leave-one-collection-out
+/// cross-validation over Cranfield, CACM and NPL with revsearch's stop words and the titles in
+/// the default field (docs/EVALUATION.md, bench/effectiveness).
 struct WeightingSpec {
     std::string scheme = "bm25";
     std::map<std::string, double> params;
@@ -35,7 +37,7 @@ struct WeightingSpec {
     /// The command-line form, with the parameters that were given.
     [[nodiscard]] std::string describe() const;
     /// The command-line form with every parameter the weighting uses, defaults included,
-    /// for run manifests: `bm25` reads `bm25:b=0.5,k1=1,k2=0,k3=1,min_normlen=0`.
+    /// for run manifests: `bm25` reads `bm25:b=0.5,k1=1.6,k2=0,k3=1,min_normlen=0`.
     [[nodiscard]] std::string describe_all() const;
 
     /// A new weighting object. Thread-safe (creates a fresh object each call).

@@ -2,7 +2,6 @@
 // by the real revsearch-eval, on the retrieval fixture (tests/fixtures/retrieval).
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -12,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "query/searcher.hpp"
+#include "query/weighting.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace revsearch::test;
@@ -192,6 +193,90 @@ TEST_CASE("the option --manifest starts a run with # lines naming the weighting 
         CHECK(rest.find('#') == std::string::npos);
         CHECK(check_trec_run(rest).size() == 3);
     }
+}
+
+TEST_CASE(
+    "a run's manifest records every ranking parameter: stop list, title layout, BM25 and expansion",
+    "[cli]") {
+    IndexedRetrieval f;
+    auto header_of = [](const std::string& out) {
+        std::string joined;
+        for (const std::string& line : lines_of(out)) {
+            if (line.empty() || line[0] != '#') break;
+            joined += line + "\n";
+        }
+        return joined;
+    };
+    SECTION("the defaults of a batch run are spelled out, parameter by parameter") {
+        const ProcessResult r =
+            query({"--db", f.db, "--queries", fixture("topics.trec").string(), "--manifest"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const std::string h = header_of(r.out);
+        CHECK_THAT(h, Catch::Contains("# weighting: " +
+                                      revsearch::query::WeightingSpec{}.describe_all() + "\n"));
+        CHECK_THAT(h, Catch::Contains("# expansion: " +
+                                      revsearch::query::batch_default_prf().describe() + "\n"));
+        CHECK_THAT(h, Catch::Contains("stopwords=english ("));
+        CHECK_THAT(h, Catch::Contains(" title=default-field+S "));
+        CHECK_THAT(h, Catch::Contains("positions=packed"));
+    }
+    SECTION("explicit parameters replace the defaults in the manifest") {
+        const ProcessResult r =
+            query({"--db", f.db, "--queries", fixture("topics.trec").string(), "--manifest",
+                   "--weighting", "bm25:k1=1.5,min_normlen=0.5", "--prf", "bo1:5:10:0.3"});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const std::string h = header_of(r.out);
+        CHECK_THAT(h, Catch::Contains("# weighting: bm25:b="));
+        CHECK_THAT(h, Catch::Contains("k1=1.5,"));
+        CHECK_THAT(h, Catch::Contains("min_normlen=0.5\n"));
+        CHECK_THAT(h, Catch::Contains("# expansion: bo1:5:10:0.3\n"));
+    }
+    SECTION("--prf off is recorded as off") {
+        const ProcessResult r = query({"--db", f.db, "--queries", fixture("topics.trec").string(),
+                                       "--manifest", "--prf", "off"});
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(header_of(r.out), Catch::Contains("# expansion: off\n"));
+    }
+    SECTION("an index built with --title-layout separate and no stop words says so") {
+        const std::string db = f.dir.file("separate");
+        const ProcessResult indexed =
+            run_process({index_bin(), "--db", db, "--title-layout", "separate", "--stopwords",
+                         "none", fixture("reviews.jsonl").string()});
+        INFO(indexed.err);
+        REQUIRE(indexed.exit_code == 0);
+        const ProcessResult r =
+            query({"--db", db, "--queries", fixture("topics.trec").string(), "--manifest"});
+        REQUIRE(r.exit_code == 0);
+        const std::string h = header_of(r.out);
+        CHECK_THAT(h, Catch::Contains(" title=S "));
+        CHECK_THAT(h, Catch::Contains("stopwords=none (0 words)"));
+        CHECK(h.find("default-field+S") == std::string::npos);
+    }
+}
+
+TEST_CASE("revsearch-index refuses an unknown title layout and in-default with Xapian's positions",
+          "[cli]") {
+    TempDir dir;
+    const ProcessResult bad = run_process({index_bin(), "--db", dir.file("a"), "--title-layout",
+                                           "sideways", fixture("reviews.jsonl").string()});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("sideways"));
+    const ProcessResult xapian =
+        run_process({index_bin(), "--db", dir.file("b"), "--title-layout", "in-default",
+                     "--positions", "xapian", fixture("reviews.jsonl").string()});
+    CHECK(xapian.exit_code == 2);
+    CHECK_THAT(xapian.err, Catch::Contains("packed positions"));
+    // Without --title-layout, Xapian's positions take the separate layout.
+    const ProcessResult plain = run_process({index_bin(), "--db", dir.file("c"), "--positions",
+                                             "xapian", fixture("reviews.jsonl").string()});
+    INFO(plain.err);
+    REQUIRE(plain.exit_code == 0);
+    const ProcessResult r =
+        query({"--db", dir.file("c"), "--queries", fixture("topics.trec").string(), "--manifest"});
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains(" title=S positions=xapian"));
 }
 
 TEST_CASE("the option --stats --format json reports documents, topics and rejects", "[cli]") {

@@ -184,8 +184,14 @@ TEST_CASE("revsearch-index packs positions unless told --positions xapian, and a
     SECTION("phrase, hyphen and NEAR queries find the same reviews either way") {
         for (const char* q : {"\"compassion fatigue\"", "self-compassion", "kind NEAR/4 self", "\"the book\""}) {
             INFO(q);
-            const auto ids = found_ids(packed, q);
-            CHECK(ids == found_ids(xapian, q));
+            // The same reviews; their order may differ, since the packed index has the titles'
+            // words in the default field and the xapian one (whose phrase matcher cannot take
+            // that layout) has them under S only, which scores them differently.
+            const auto a = found_ids(packed, q);
+            const auto b = found_ids(xapian, q);
+            CHECK(std::set<std::string>(a.begin(), a.end()) ==
+                  std::set<std::string>(b.begin(), b.end()));
+            CHECK(a.size() == b.size());
         }
         CHECK_FALSE(found_ids(packed, "\"compassion fatigue\"").empty());
     }

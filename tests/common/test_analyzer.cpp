@@ -326,7 +326,9 @@ TEST_CASE("analyzer settings round-trip through JSON and the database metadata",
         AnalyzerSettings expected;
         expected.packed_positions = false;  // another tool's index has Xapian's positions
         expected.range_terms = false;       // and no range terms
+        expected.title_in_default = false;  // and its titles, if any, in a field of their own
         CHECK(settings == expected);
+        CHECK(AnalyzerSettings{}.title_in_default);  // while revsearch's own indexes have it
         CHECK(settings.language == "english");
         CHECK(settings.stopwords.empty());
     }

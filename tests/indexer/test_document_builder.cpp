@@ -41,6 +41,13 @@ std::map<std::string, std::vector<Xapian::termpos>> terms_of(const Xapian::Docum
     return terms;
 }
 
+/// The wdf of `term` in `doc`, 0 when it is absent.
+Xapian::termcount doc_wdf(const Xapian::Document& doc, const std::string& term) {
+    auto t = doc.termlist_begin();
+    t.skip_to(term);
+    return t != doc.termlist_end() && *t == term ? t.get_wdf() : 0;
+}
+
 std::vector<std::string> with_prefix(const std::map<std::string, std::vector<Xapian::termpos>>& terms,
                                      const std::string& prefix) {
     std::vector<std::string> out;
@@ -105,8 +112,27 @@ TEST_CASE("a built document holds the schema's text terms with positions", "[ind
         REQUIRE(terms.at("Sgarden").size() == 1);
         // Title words are adjacent in the title ("Walking Gardens"), so phrases can match.
         CHECK(terms.at("Sgarden")[0] == terms.at("Swalk")[0] + 1);
-        // Title words are not also written as unprefixed body terms.
-        CHECK(terms.count("tea") == 0);
+    }
+    SECTION("title words are also unprefixed default-field terms, without positions") {
+        // Omega's layout, the default since issue 18: "tea" is only in the title, and its
+        // unprefixed term has the title's wdf and no position, so no phrase can run from the
+        // title into the body.
+        REQUIRE(terms.count("tea") == 1);
+        CHECK(terms.at("tea").empty());
+        CHECK(doc_wdf(doc, "tea") == 1);
+        // "Walking" in the title and "walked" in the body: two occurrences, the body's placed.
+        CHECK(doc_wdf(doc, "walk") == 2);
+        CHECK(terms.at("walk") == std::vector<Xapian::termpos>{3});
+    }
+    SECTION("with the separate title layout, title words are under S only") {
+        AnalyzerSettings separate = settings;
+        separate.title_in_default = false;
+        DocumentBuilder separate_builder{separate};
+        const Xapian::Document old_layout = separate_builder.build(sample_review());
+        const auto old_terms = terms_of(old_layout);
+        CHECK(old_terms.count("Stea") == 1);
+        CHECK(old_terms.count("tea") == 0);
+        CHECK(doc_wdf(old_layout, "walk") == 1);
     }
     SECTION("reviewer words get the A prefix and the product words the XP prefix") {
         CHECK(terms.count("Amira") == 1);

@@ -35,6 +35,10 @@ AnalyzerSettings settings(bool packed) {
     s.stopwords_name = "english";
     s.stopwords = load_stopwords("english");
     s.packed_positions = packed;
+    // Titles under S only on both sides: this compares the phrase matchers term by term, and
+    // Xapian's matcher cannot take title words without positions among the unprefixed terms
+    // (query/title_layout and its tests deal with that layout above this level).
+    s.title_in_default = false;
     return s;
 }
 

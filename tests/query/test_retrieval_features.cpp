@@ -276,18 +276,23 @@ TEST_CASE("explanations add up to each result's score", "[query]") {
         return result;
     };
 
-    SECTION("with the default weighting the parts sum to the score") {
-        const SearchResult result = check_sums(request("kettle tea whistle"));
+    auto has_title_part = [](const SearchResult& result) {
         bool title_part = false;
         for (const Hit& h : result.hits) {
             for (const auto& c : h.explanation) title_part = title_part || c.field == "title";
         }
-        CHECK(title_part);
+        return title_part;
+    };
+    SECTION("with the default weighting the parts sum to the score") {
+        const SearchResult result = check_sums(request("kettle tea whistle"));
+        // The titles' words are default-field terms (title_in_default): no separate title part.
+        CHECK_FALSE(has_title_part(result));
     }
     SECTION("with field weights the parts sum to the score") {
         SearchRequest r = request("kettle tea whistle");
         r.field_weights = parse_field_weights("title=3,body=0.5");
-        check_sums(r);
+        // A title weight adds each word's title match on top, as a part of its own.
+        CHECK(has_title_part(check_sums(r)));
     }
     SECTION("with field weights and an AND whose words are in different fields the parts sum to the score") {
         SearchRequest r = request("lantern AND candle");
@@ -298,7 +303,9 @@ TEST_CASE("explanations add up to each result's score", "[query]") {
         const Hit& h = result.hits[0];
         double sum = 0;
         for (const TermContribution& c : h.explanation) sum += c.weight;
-        CHECK(h.explanation.size() == 2);
+        // "lantern" (a title word, in the default field too), its title match added by the
+        // weight, and "candle" (a body word).
+        CHECK(h.explanation.size() == 3);
         CHECK(std::abs(sum - h.score) < 1e-9);
         CHECK(std::abs(h.unexplained) < 1e-9);
     }
@@ -337,6 +344,61 @@ TEST_CASE("pseudo-relevance feedback expands the query with useful words", "[que
             INFO(h.review.id);
             CHECK(has_topic(h.review, "tea rituals"));
         }
+    }
+    SECTION(
+        "Bo1 returns words of the feedback reviews, never the query's own word or a stop word") {
+        SearchRequest r = request("kettle");
+        r.prf = PrfParams::parse("bo1:3:8:0.5");
+        const SearchResult result = searcher.search(r);
+        REQUIRE_FALSE(result.expansion.empty());
+        CHECK(result.expansion.size() <= 8);
+        for (const std::string& t : result.expansion) {
+            INFO(t);
+            CHECK(stop.count(t) == 0);
+            CHECK(t != "kettl");  // the query's stem is not offered again
+            CHECK(t.find("kettle") == std::string::npos);
+        }
+        // Every kettle review is tea-related, so Bo1's top words include the tea words of the
+        // feedback reviews, and the expanded query reaches reviews without "kettle".
+        const std::set<std::string> words(result.expansion.begin(), result.expansion.end());
+        CHECK((words.count("whistl") == 1 || words.count("boil") == 1 || words.count("tea") == 1));
+        CHECK(result.hits.size() > direct_count(searcher, "kettle"));
+    }
+    SECTION(
+        "Bo1 and RM3 choose their words differently, and Bo1 keeps the original reviews first") {
+        SearchRequest bo1 = request("kettle");
+        bo1.prf = PrfParams::parse("bo1:3:8:0.3");
+        SearchRequest rm3 = bo1;
+        rm3.prf = PrfParams::parse("rm3:3:8:0.3");
+        const SearchResult a = searcher.search(bo1);
+        const SearchResult b = searcher.search(rm3);
+        CHECK(a.expansion != b.expansion);
+        // Expansion adds reviews and loses none: every review that says "kettle" is still
+        // found, and one of them comes first.
+        REQUIRE_FALSE(a.hits.empty());
+        CHECK(a.hits[0].review.id.rfind("kettle", 0) == 0);
+        const std::vector<std::string> found = ids_of(a);
+        for (const Hit& h : searcher.search(request("kettle")).hits) {
+            INFO(h.review.id);
+            CHECK(std::find(found.begin(), found.end(), h.review.id) != found.end());
+        }
+    }
+    SECTION("off and zero feedback documents expand nothing") {
+        for (const char* spec : {"off", "bo1:0:8:0.5"}) {
+            INFO(spec);
+            SearchRequest r = request("kettle");
+            r.prf = PrfParams::parse(spec);
+            const SearchResult result = searcher.search(r);
+            CHECK(result.expansion.empty());
+            CHECK(result.hits.size() == direct_count(searcher, "kettle"));
+        }
+    }
+    SECTION("feedback specifications read back as they describe themselves") {
+        CHECK(PrfParams::parse("bo1:10:20:0.3").describe() == "bo1:10:20:0.3");
+        CHECK(PrfParams::parse("10:20").describe() == "rm3:10:20:0.5");  // no scheme: RM3
+        CHECK(PrfParams::parse("off").describe() == "off");
+        CHECK_THROWS_AS(PrfParams::parse("bo2:10:20"), UsageError);
+        CHECK_THROWS_AS(PrfParams::parse("bo1:10:20:1.5"), UsageError);
     }
     SECTION("bad feedback parameters are usage errors") {
         CHECK_THROWS_AS(PrfParams::parse("3"), UsageError);
