@@ -213,7 +213,10 @@ bool is_empty_database(const std::string& path) {
     try {
         return Xapian::Database(path).get_doccount() == 0;
     } catch (const Xapian::Error&) {
-        return false;
+        // A folder that a failed creation left without a version file (a full disk) holds no
+        // database yet: the build is fresh.
+        return fs::is_directory(path) && !fs::exists(fs::path(path) / "iamglass") &&
+               !fs::exists(fs::path(path) / "XAPIANDB");
     }
 }
 
