@@ -693,6 +693,15 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         settings.metadata[std::string(schema::kMetaDictionary)] = settings.dictionary;
     }
 
+    // A fresh build's databases stay empty until the compaction fills them; meanwhile they
+    // carry the analyzer and the run record, so --stats describes the build under way.
+    for (const std::unique_ptr<IndexWriter>& lock : plan.locks) {
+        for (const std::string_view key : {schema::kMetaAnalyzer, schema::kMetaSchema, schema::kMetaRun}) {
+            lock->set_metadata(std::string(key), settings.metadata.at(std::string(key)));
+        }
+        lock->commit();
+    }
+
     std::unique_ptr<std::ofstream> rejects;
     if (!options_.rejects_file.empty()) {
         rejects = std::make_unique<std::ofstream>(options_.rejects_file, std::ios::app);
@@ -747,6 +756,13 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
         }
         if (any_known && all_done && (summary.resumed || options_.skip_unchanged)) {
             ++summary.unchanged_files;
+            if (summary.resumed) {
+                // Done before the interruption: its records count as already committed.
+                for (std::size_t i = 0; i < lane_count; ++i) {
+                    const auto known = lane_sources[i].find(display);
+                    if (known != lane_sources[i].end()) summary.resumed_records += known->second.records;
+                }
+            }
             continue;
         }
         // The manifest's hash of the file takes a pass over it: for a large file (a 1.4 GB
