@@ -696,7 +696,8 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
     // A fresh build's databases stay empty until the compaction fills them; meanwhile they
     // carry the analyzer and the run record, so --stats describes the build under way.
     for (const std::unique_ptr<IndexWriter>& lock : plan.locks) {
-        for (const std::string_view key : {schema::kMetaAnalyzer, schema::kMetaSchema, schema::kMetaRun}) {
+        for (const std::string_view key :
+             {schema::kMetaAnalyzer, schema::kMetaSchema, schema::kMetaRun}) {
             lock->set_metadata(std::string(key), settings.metadata.at(std::string(key)));
         }
         lock->commit();
@@ -760,7 +761,9 @@ IndexSummary IndexJob::execute(WritePlan& plan) {
                 // Done before the interruption: its records count as already committed.
                 for (std::size_t i = 0; i < lane_count; ++i) {
                     const auto known = lane_sources[i].find(display);
-                    if (known != lane_sources[i].end()) summary.resumed_records += known->second.records;
+                    if (known != lane_sources[i].end()) {
+                        summary.resumed_records += known->second.records;
+                    }
                 }
             }
             continue;

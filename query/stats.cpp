@@ -153,7 +153,8 @@ void print_stats_text(std::ostream& out, const json& j) {
         << "schema version: " << (schema.empty() ? "unknown (not written by revsearch-index)" : schema)
         << '\n'
         << (j.value("run_state", std::string()) == "running"
-                ? "state: an indexing run is under way or was interrupted (run it again to finish)\n"
+                ? "state: an indexing run is under way or was interrupted (run it again to "
+                  "finish)\n"
                 : "")
         << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
         << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL, positions "
