@@ -114,8 +114,12 @@ std::string RecordCodec::train(const std::vector<std::string>& samples, std::siz
 std::string RecordCodec::encode(std::string_view record) {
     if (dictionary_.empty()) return std::string(record);
     std::string out(ZSTD_compressBound(record.size()), '\0');
-    const std::size_t n = ZSTD_compress_usingCDict(contexts_->cctx, out.data(), out.size(),
-                                                   record.data(), record.size(), contexts_->cdict);
+    // Each frame carries a checksum of its record (4 bytes): glass blocks have none, so a
+    // damaged record fails to decode rather than decoding to other text.
+    ZSTD_CCtx_setParameter(contexts_->cctx, ZSTD_c_checksumFlag, 1);
+    ZSTD_CCtx_refCDict(contexts_->cctx, contexts_->cdict);
+    const std::size_t n =
+        ZSTD_compress2(contexts_->cctx, out.data(), out.size(), record.data(), record.size());
     if (ZSTD_isError(n)) throw Error(std::string("zstd: ") + ZSTD_getErrorName(n));
     out.resize(n);
     return out;

@@ -286,7 +286,10 @@ bool is_empty_database(const std::string& path) {
     try {
         return Xapian::Database(path).get_doccount() == 0;
     } catch (const Xapian::Error&) {
-        return false;
+        // A folder that a failed creation left without a version file (a full disk) holds no
+        // database yet: the build is fresh.
+        return fs::is_directory(path) && !fs::exists(fs::path(path) / "iamglass") &&
+               !fs::exists(fs::path(path) / "XAPIANDB");
     }
 }
 
@@ -820,6 +823,16 @@ IndexSummary IndexJob::execute(WritePlan& plan, const std::vector<corpus::InputF
         settings.metadata[std::string(schema::kMetaDictionary)] = settings.dictionary;
     }
 
+    // A fresh build's databases stay empty until the compaction fills them; meanwhile they
+    // carry the analyzer and the run record, so --stats describes the build under way.
+    for (const std::unique_ptr<IndexWriter>& lock : plan.locks) {
+        for (const std::string_view key :
+             {schema::kMetaAnalyzer, schema::kMetaSchema, schema::kMetaRun}) {
+            lock->set_metadata(std::string(key), settings.metadata.at(std::string(key)));
+        }
+        lock->commit();
+    }
+
     std::unique_ptr<std::ofstream> rejects;
     if (!options_.rejects_file.empty()) {
         rejects = std::make_unique<std::ofstream>(options_.rejects_file, std::ios::app);
@@ -880,6 +893,15 @@ IndexSummary IndexJob::execute(WritePlan& plan, const std::vector<corpus::InputF
         if (any_known && all_done && (summary.resumed || options_.skip_unchanged)) {
             ++summary.unchanged_files;
             router.pass_over(file.size);
+            if (summary.resumed) {
+                // Done before the interruption: its records count as already committed.
+                for (std::size_t i = 0; i < lane_count; ++i) {
+                    const auto known = lane_sources[i].find(display);
+                    if (known != lane_sources[i].end()) {
+                        summary.resumed_records += known->second.records;
+                    }
+                }
+            }
             continue;
         }
         // The manifest's hash of the file takes a pass over it: for a large file (a 1.4 GB

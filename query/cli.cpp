@@ -11,6 +11,7 @@
 #include "common/text.hpp"
 #include "query/batch.hpp"
 #include "query/repl.hpp"
+#include "query/index_check.hpp"
 #include "query/stats.hpp"
 
 namespace po = boost::program_options;
@@ -91,7 +92,10 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "run-tag", po::value(&o.print.run_tag)->default_value(o.print.run_tag),
         "run tag for --format trec")("repl", po::bool_switch(&o.repl), "open the interactive REPL")(
         "stats", po::bool_switch(&o.stats),
-        "describe the index: counts, fields, topics, sources, rejects (text or json)");
+        "describe the index: counts, fields, topics, sources, rejects (text or json)")(
+        "check", po::bool_switch(&o.check),
+        "check every table and read every record back: exit 0 when the index is sound, 1 when "
+        "it is damaged");
     unsigned timeout_ms = o.open.timeout_ms;
     general.add_options()(
         "allow-partial", po::bool_switch(&o.open.allow_partial),
@@ -240,6 +244,11 @@ int run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
         if (o->serve) {
             o->serve->log = &err;
             return serve(o->db_path, *o->serve, err);
+        }
+        if (o->check) {
+            const CheckReport report = check_index(o->db_path);
+            print_check(out, o->db_path, report);
+            return static_cast<int>(report.sound() ? ExitCode::Ok : ExitCode::Error);
         }
         if (o->stats) {
             // --stats reports every shard, reachable or not; a shard down is still an error

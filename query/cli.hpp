@@ -19,6 +19,7 @@ struct QueryOptions {
     bool repl = false;          ///< --repl, or no query given on a terminal
     bool highlight_given = false;
     bool stats = false;         ///< --stats: describe the index instead of searching
+    bool check = false;         ///< --check: say whether the index is sound (exit 0) or not (1)
     std::string queries_file;   ///< --queries: batch mode, a TREC run out
     bool number_by_position = false;
     bool manifest = false;      ///< --manifest: the run starts with the manifest as comments

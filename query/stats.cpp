@@ -171,6 +171,10 @@ void print_stats_text(std::ostream& out, const json& j) {
     out << "documents: " << j["documents"] << '\n'
         << "schema version: " << (schema.empty() ? "unknown (not written by revsearch-index)" : schema)
         << '\n'
+        << (j.value("run_state", std::string()) == "running"
+                ? "state: an indexing run is under way or was interrupted (run it again to "
+                  "finish)\n"
+                : "")
         << "analyzer: language " << j["analyzer"]["language"].get<std::string>() << ", stop words "
         << j["analyzer"]["stopwords"].get<std::string>() << ", stemming STEM_ALL, positions "
         << j["analyzer"]["positions"].get<std::string>() << ", date and rating ranges by "
@@ -353,6 +357,9 @@ json stats_json(const Xapian::Database& db) {
     const AnalyzerSettings analyzer = AnalyzerSettings::from_database(db);
     j["analyzer"] = analyzer_json(analyzer);
     j["schema"] = db.get_metadata(std::string(s::kMetaSchema));
+    // "running": an indexing run is under way, or stopped before it finished.
+    const json run = parsed_metadata(db, s::kMetaRun);
+    j["run_state"] = run.is_object() ? run.value("state", std::string()) : std::string();
     j["average_length"] = db.get_avlength();
     j["ratings"] = ratings_json(db);
     j["duplicates"] = duplicates_json(db);
