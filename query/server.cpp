@@ -77,18 +77,48 @@ bool is_plain_number(std::string_view s) {
     return all_digits(s.substr(0, dot)) && all_digits(s.substr(dot + 1));
 }
 
+/// True for an address the server may listen on and still count as loopback-only.
 bool is_loopback_host(std::string_view host) {
     return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
-/// The host part of a Host header: `[::1]:8080` gives `::1`, `localhost:80` gives `localhost`.
-std::string_view host_of(std::string_view header) {
-    if (!header.empty() && header.front() == '[') {
-        const std::size_t close = header.find(']');
-        return close == std::string_view::npos ? header : header.substr(1, close - 1);
-    }
-    return header.substr(0, header.find(':'));
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
+
+}  // namespace
+
+bool is_loopback_host_header(std::string_view value, std::string_view listen_host) {
+    std::string_view host;
+    std::string_view rest;
+    if (!value.empty() && value.front() == '[') {
+        const std::size_t close = value.find(']');
+        if (close == std::string_view::npos) return false;
+        host = value.substr(1, close - 1);
+        rest = value.substr(close + 1);
+        // Only an IPv6 address goes in brackets.
+        if (host.find(':') == std::string_view::npos) return false;
+    } else {
+        const std::size_t colon = value.find(':');
+        host = value.substr(0, colon);
+        rest = colon == std::string_view::npos ? std::string_view() : value.substr(colon);
+    }
+    // Nothing after the host but an optional port: 1 to 5 digits.
+    if (!rest.empty()) {
+        const std::string_view port = rest.substr(1);
+        if (rest.front() != ':' || port.empty() || port.size() > 5 || !all_digits(port)) {
+            return false;
+        }
+    }
+    if (host.empty()) return false;
+    return equal_ignoring_case(host, "localhost") || host == "127.0.0.1" || host == "::1" ||
+           host == listen_host;
+}
+
+namespace {
 
 /// Xapian's QueryParser reads U+201C to U+201F as double quotes; they become '"' here so that
 /// the balancing below sees every quote the parser will see.
@@ -595,8 +625,11 @@ HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
             set_error(res, 405, "this server is read-only: only GET");
             return httplib::Server::HandlerResponse::Handled;
         }
-        if (s.loopback && req.has_header("Host") &&
-            !is_loopback_host(host_of(req.get_header_value("Host")))) {
+        // DNS rebinding: a page of another site, resolved to 127.0.0.1, sends its own name.
+        // Exactly one Host, naming this machine exactly; none, two or anything else is refused.
+        if (s.loopback &&
+            (req.get_header_value_count("Host") != 1 ||
+             !is_loopback_host_header(req.get_header_value("Host"), s.options.listen.host))) {
             set_error(res, 403, "this server answers only requests addressed to this machine");
             return httplib::Server::HandlerResponse::Handled;
         }

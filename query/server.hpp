@@ -23,6 +23,12 @@ struct ListenAddress {
 /// is not a number from 0 to 65535, or a host with characters no address or name has.
 [[nodiscard]] ListenAddress parse_listen_address(std::string_view spec);
 
+/// True when a Host header's value names this machine exactly: `localhost` (any case),
+/// `127.0.0.1`, `[::1]`, or `listen_host` itself (the address a loopback server listens on),
+/// each with an optional `:PORT` of 1 to 5 digits. Anything else is false: `127.evil.com`,
+/// `127.0.0.1.evil.com`, `127.0.0.1:80@evil.com`, an empty value, an unbracketed `::1`.
+[[nodiscard]] bool is_loopback_host_header(std::string_view value, std::string_view listen_host);
+
 /// The server's settings and limits. Every limit answers 400 when a request exceeds it.
 struct ServerOptions {
     ListenAddress listen;
@@ -59,8 +65,9 @@ struct ServerOptions {
 /// Errors are JSON, `{"error": "..."}`: 400 for bad parameters or a malformed query, 404 for an
 /// unknown route or review, 405 for any method but GET and HEAD, 503 when no Searcher came free
 /// in time, 500 otherwise; no response carries a file path or an exception's internals (those
-/// go to ServerOptions::log). When bound to a loopback address, requests naming another Host
-/// are refused (403), which stops DNS rebinding.
+/// go to ServerOptions::log). When bound to a loopback address, a request without exactly one Host
+/// header naming this machine (is_loopback_host_header()) is refused (403), which stops DNS
+/// rebinding.
 ///
 /// start() and stop() may be called from any thread, but not concurrently with each other.
 class HttpServer {

@@ -396,6 +396,42 @@ TEST_CASE("The HTTP API refuses bad requests with a JSON error that names no pat
     }
 }
 
+TEST_CASE(
+    "A loopback server answers only a single Host naming this machine exactly, with an "
+    "optional port",
+    "[serve][regression]") {
+    // Issue 22: the check took any Host starting "127." and let a missing Host through, which
+    // let DNS rebinding (a page of another site, resolved to 127.0.0.1) read the API.
+    RunningServer s(serve_sample_db());
+    const auto ask = [&s](const std::string& headers) {
+        RawConnection c(s.port());
+        REQUIRE(c.send("GET /healthz HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n"));
+        return status_of(c.read_all(std::chrono::seconds(10)));
+    };
+    SECTION("this machine's names and addresses, with or without a port, are answered") {
+        for (const std::string host :
+             {"localhost", "LocalHost:8080", "127.0.0.1", "127.0.0.1:1", "[::1]", "[::1]:65535"}) {
+            INFO(host);
+            CHECK(ask("Host: " + host + "\r\n") == 200);
+        }
+    }
+    SECTION("names that only start like this machine's, and malformed ports, are refused") {
+        for (const std::string host :
+             {"127.evil.com", "127.0.0.1.evil.com", "127.0.0.1:80@evil.com", "localhost.evil.com",
+              "evil.com:127.0.0.1", "127.0.0.2", "::1", "[::1].evil.com", "[127.0.0.1]",
+              "localhost:", "localhost:8o", "localhost:123456", "127.0.0.1 :80"}) {
+            INFO(host);
+            CHECK(ask("Host: " + host + "\r\n") == 403);
+        }
+    }
+    SECTION("a missing, empty or repeated Host is refused") {
+        CHECK(ask("") == 403);
+        CHECK(ask("Host: \r\n") == 403);
+        CHECK(ask("Host: 127.0.0.1\r\nHost: 127.0.0.1\r\n") == 403);
+        CHECK(ask("Host: 127.0.0.1\r\nHost: evil.com\r\n") == 403);
+    }
+}
+
 TEST_CASE("The HTTP server answers concurrent requests from several threads", "[serve]") {
     query::ServerOptions options;
     options.threads = 4;
