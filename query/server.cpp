@@ -60,6 +60,8 @@ struct HttpError {
 
 constexpr std::string_view kFacetNames[] = {"topic", "reviewer", "category", "year", "rating"};
 constexpr std::size_t kMaxFilterValueBytes = 256;
+/// How often a read is retried on a newer revision when a writer keeps committing under it.
+constexpr int kMaxReopens = 5;
 
 bool is_facet_name(std::string_view name) {
     return std::find(std::begin(kFacetNames), std::end(kFacetNames), name) != std::end(kFacetNames);
@@ -378,7 +380,24 @@ struct HttpServer::Impl {
             pool.borrow(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(left),
                                  std::chrono::milliseconds(0)));
         if (!lease) throw HttpError{503, "the server is busy; try again"};
+        // Every endpoint reads the latest commit: after an in-place update a searcher still on
+        // the old revision would answer stale counts, or fail once the writer reuses its blocks.
+        (*lease)->refresh();
         return std::move(*lease);
+    }
+
+    /// Runs `read` on the searcher's database, reopening and retrying when a writer commits
+    /// underneath (Xapian::DatabaseModifiedError), as searches do.
+    template <class F>
+    auto reading(SearcherPool::Lease& searcher, F&& read) {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                return read(*searcher);
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= kMaxReopens) throw;
+                searcher->refresh();
+            }
+        }
     }
 
     /// Runs a handler, turning what it throws into a JSON error. Details of unexpected errors
@@ -536,7 +555,7 @@ struct HttpServer::Impl {
     void stats(const httplib::Request&, httplib::Response& res) {
         const auto started = Clock::now();
         SearcherPool::Lease searcher = borrow(started);
-        json j = stats_json(searcher->database());
+        json j = reading(searcher, [](Searcher& r) { return stats_json(r.database()); });
         if (j["manifest"].is_object() && j["manifest"].contains("inputs")) {
             for (json& in : j["manifest"]["inputs"]) {
                 if (in.is_object() && in.contains("path") && in["path"].is_string()) {
@@ -555,7 +574,9 @@ struct HttpServer::Impl {
 
     void healthz(const httplib::Request&, httplib::Response& res) {
         SearcherPool::Lease searcher = borrow(Clock::now());
-        set_json(res, 200, json{{"status", "ok"}, {"documents", searcher->doc_count()}});
+        const Xapian::doccount documents =
+            reading(searcher, [](Searcher& r) { return r.doc_count(); });
+        set_json(res, 200, json{{"status", "ok"}, {"documents", documents}});
     }
 
     void page(const httplib::Request&, httplib::Response& res) {
