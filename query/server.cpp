@@ -24,6 +24,7 @@
 #include "common/error.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
+#include "query/connection_guard.hpp"
 #include "query/highlighter.hpp"
 #include "query/json_output.hpp"
 #include "query/searcher_pool.hpp"
@@ -365,7 +366,10 @@ ListenAddress parse_listen_address(std::string_view spec) {
 
 struct HttpServer::Impl {
     Impl(const std::string& db_path, ServerOptions o)
-        : options(std::move(o)), pool(db_path, options.threads, options.open) {}
+        : options(std::move(o)),
+          pool(db_path, options.threads, options.open),
+          http(ConnectionLimits{options.header_timeout, options.max_connections_per_client,
+                                options.max_queued_connections}) {}
 
     void log(const std::string& message) {
         if (options.log == nullptr) return;
@@ -600,7 +604,7 @@ struct HttpServer::Impl {
 
     ServerOptions options;
     SearcherPool pool;
-    httplib::Server http;
+    GuardedServer http;
     std::thread listener;
     std::atomic<bool> listener_done{false};
     bool loopback = true;
@@ -611,6 +615,9 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
     if (options.threads == 0) throw UsageError("the server needs at least one thread");
+    if (options.max_connections_per_client == 0) {
+        throw UsageError("the server needs at least one connection per client");
+    }
     impl_ = std::make_unique<Impl>(db_path, std::move(options));
     Impl& s = *impl_;
     {
@@ -620,7 +627,8 @@ HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
         s.redactor = PathRedactor(manifest);
     }
     const std::size_t threads = s.options.threads;
-    s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    const std::size_t queued = s.options.max_queued_connections;
+    s.http.new_task_queue = [threads, queued] { return new BoundedTaskQueue(threads, queued); };
     const auto timeout = static_cast<time_t>(s.options.request_timeout.count());
     s.http.set_read_timeout(timeout, 0);
     s.http.set_write_timeout(timeout, 0);

@@ -42,6 +42,13 @@ struct ServerOptions {
     /// and the longest a request waits for a free Searcher before 503. Xapian cannot cancel a
     /// match that has started, so the limits above are what bound the work of one search.
     std::chrono::seconds request_timeout{10};
+    /// Longest a client may take to send a request line and headers, however slowly they
+    /// trickle in (slowloris); the connection is then closed.
+    std::chrono::milliseconds header_timeout{5000};
+    /// Most connections served at once for one client address; past it, 503 at once.
+    std::size_t max_connections_per_client = 8;
+    /// Most accepted connections waiting for a thread; past it, 503 at once.
+    std::size_t max_queued_connections = 64;
     /// Settings every search starts from (weighting, field weights, synonyms, snippet length,
     /// suggestions). Its query, paging, sort and facets are replaced by each request's; the
     /// query is always read with the query syntax (ParseMode::Syntax).
