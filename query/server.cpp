@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
@@ -406,10 +407,70 @@ struct HttpServer::Impl {
 
     /// Runs a handler, turning what it throws into a JSON error. Details of unexpected errors
     /// go to the log only: their messages can hold file paths.
+    /// A request counted against its client address's limit of requests in flight while it
+    /// lives; throws HttpError 429 past the limit.
+    class InFlight {
+    public:
+        InFlight(Impl& s, std::string address) : s_(s), address_(std::move(address)) {
+            std::lock_guard lock(s_.flight_mutex);
+            std::size_t& n = s_.in_flight[address_];
+            if (n >= s_.options.max_requests_per_client) {
+                if (n == 0) s_.in_flight.erase(address_);
+                throw HttpError{429, "too many requests in flight from this address; wait for "
+                                     "an answer before sending more"};
+            }
+            ++n;
+        }
+        ~InFlight() {
+            std::lock_guard lock(s_.flight_mutex);
+            const auto it = s_.in_flight.find(address_);
+            if (it != s_.in_flight.end() && --it->second == 0) s_.in_flight.erase(it);
+        }
+        InFlight(const InFlight&) = delete;
+        InFlight& operator=(const InFlight&) = delete;
+
+    private:
+        Impl& s_;
+        std::string address_;
+    };
+
+    /// One of the expensive-search slots while it lives; throws HttpError 503 if none comes
+    /// free within options.expensive_wait.
+    class ExpensiveSlot {
+    public:
+        explicit ExpensiveSlot(Impl& s) : s_(s) {
+            std::unique_lock lock(s_.expensive_mutex);
+            if (!s_.expensive_free.wait_for(lock, s_.options.expensive_wait,
+                                            [this] { return s_.expensive_running < s_.slots(); })) {
+                throw HttpError{503, "the server is busy with expensive searches (facets, "
+                                     "wildcards, phrases); try again"};
+            }
+            ++s_.expensive_running;
+        }
+        ~ExpensiveSlot() {
+            {
+                std::lock_guard lock(s_.expensive_mutex);
+                --s_.expensive_running;
+            }
+            s_.expensive_free.notify_one();
+        }
+        ExpensiveSlot(const ExpensiveSlot&) = delete;
+        ExpensiveSlot& operator=(const ExpensiveSlot&) = delete;
+
+    private:
+        Impl& s_;
+    };
+
+    [[nodiscard]] std::size_t slots() const {
+        return options.expensive_slots != 0 ? options.expensive_slots
+                                            : std::max<std::size_t>(1, options.threads / 4);
+    }
+
     template <class F>
     void guarded(const httplib::Request& req, httplib::Response& res, F&& handler) {
         try {
             (void)sent_params(req);
+            const InFlight counted(*this, req.remote_addr);
             handler(req, res);
         } catch (const HttpError& e) {
             set_error(res, e.status, e.message);
@@ -488,6 +549,13 @@ struct HttpServer::Impl {
         const bool suggest_apart = r.suggest && !filters.empty() && !text::trim(q).empty();
         if (suggest_apart) r.suggest = false;
 
+        // Facets count the whole match, and wildcards, phrases and NEAR can cost up to the
+        // budget: such searches take turns, so that cheap ones always find a thread.
+        std::optional<ExpensiveSlot> slot;
+        if (!r.facets.empty() || q.find_first_of("*\"") != std::string::npos ||
+            q.find("NEAR") != std::string::npos) {
+            slot.emplace(*this);
+        }
         SearcherPool::Lease searcher = borrow(started);
         const SearchResult result = searcher->search(r);
         std::string suggestion = result.suggestion;
@@ -605,6 +673,11 @@ struct HttpServer::Impl {
     ServerOptions options;
     SearcherPool pool;
     GuardedServer http;
+    std::mutex flight_mutex;
+    std::map<std::string, std::size_t> in_flight;  // requests being answered, by client address
+    std::mutex expensive_mutex;
+    std::condition_variable expensive_free;
+    std::size_t expensive_running = 0;
     std::thread listener;
     std::atomic<bool> listener_done{false};
     bool loopback = true;

@@ -49,6 +49,13 @@ struct ServerOptions {
     std::size_t max_connections_per_client = 8;
     /// Most accepted connections waiting for a thread; past it, 503 at once.
     std::size_t max_queued_connections = 64;
+    /// Most requests in flight at once for one client address; past it, 429 at once.
+    std::size_t max_requests_per_client = 4;
+    /// Most expensive searches (with facets, wildcards, phrases or NEAR) running at once, so
+    /// that threads stay free for cheap ones; 0 means max(1, threads / 4).
+    std::size_t expensive_slots = 0;
+    /// How long an expensive search waits for a slot before a 503.
+    std::chrono::milliseconds expensive_wait{250};
     /// Settings every search starts from (weighting, field weights, synonyms, snippet length,
     /// suggestions). Its query, paging, sort and facets are replaced by each request's; the
     /// query is always read with the query syntax (ParseMode::Syntax).

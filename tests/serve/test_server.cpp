@@ -491,6 +491,11 @@ TEST_CASE("After in-place updates every endpoint answers from the new revision, 
 TEST_CASE("The HTTP server answers concurrent requests from several threads", "[serve]") {
     query::ServerOptions options;
     options.threads = 4;
+    // Six clients on one address, with facets: this is about threads, not the per-client and
+    // expensive-search limits, which have tests of their own.
+    options.max_requests_per_client = 8;
+    options.expensive_slots = 4;
+    options.expensive_wait = std::chrono::seconds(10);
     RunningServer s(serve_sample_db(), options);
     const std::vector<httplib::Params> mix = {
         {{"q", "compassion fatigue"}, {"facets", "topic,year"}},

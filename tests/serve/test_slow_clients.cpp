@@ -2,7 +2,9 @@
 // connections, or fill the queue, through a real server on loopback with real sockets.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -136,4 +138,83 @@ TEST_CASE("With every thread busy and the queue full, a new connection gets 503 
     // Once the idle ones have had their header time, the server answers again.
     std::this_thread::sleep_for(6500ms);
     CHECK(health_from(s.port(), "127.0.0.51") == 200);
+}
+
+namespace {
+
+/// `clients` threads, client i on address 127.0.1.(i % addresses + 1), each sending
+/// `requests` GETs of `target` one after another: how many answers had each status.
+std::map<int, int> hammer(int port, int clients, int addresses, int requests,
+                          const std::string& target) {
+    std::mutex mutex;
+    std::map<int, int> statuses;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < clients; ++i) {
+        threads.emplace_back([&, i] {
+            const std::string from = "127.0.1." + std::to_string(i % addresses + 1);
+            for (int n = 0; n < requests; ++n) {
+                int status = 0;
+                try {
+                    RawConnection c(port, "127.0.0.1", from);
+                    if (c.send("GET " + target +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")) {
+                        status = status_of(c.read_all(10s));
+                    }
+                } catch (const std::exception&) {
+                    status = -1;
+                }
+                std::lock_guard lock(mutex);
+                ++statuses[status];
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    return statuses;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Past its limit of requests in flight a client address gets 429, and other addresses "
+    "do not",
+    "[serve][regression]") {
+    // Issue 22: one client could keep every thread busy with requests of its own.
+    query::ServerOptions options;
+    options.threads = 8;
+    options.max_requests_per_client = 1;
+    options.expensive_slots = 8;
+    options.expensive_wait = 10s;
+    RunningServer s(serve_sample_db(), options);
+    const std::string target = "/api/search?q=book+OR+sleep+OR+grief&facets=topic,year,reviewer";
+    SECTION("eight clients on one address: some are told to wait, the rest answered") {
+        const auto statuses = hammer(s.port(), 8, 1, 40, target);
+        INFO("200: " << statuses.count(200) << ", 429: " << statuses.count(429));
+        CHECK(statuses.at(200) > 0);
+        CHECK(statuses.count(429) == 1);
+        int others = 0;
+        for (const auto& [status, n] : statuses) others += status == 200 || status == 429 ? 0 : n;
+        CHECK(others == 0);
+    }
+    SECTION("eight clients on eight addresses: every request is answered") {
+        const auto statuses = hammer(s.port(), 8, 8, 40, target);
+        CHECK(statuses.size() == 1);
+        CHECK(statuses.count(200) == 1);
+    }
+}
+
+TEST_CASE("Expensive searches take turns for their slots, and cheap ones never wait for them",
+          "[serve][regression]") {
+    query::ServerOptions options;
+    options.threads = 8;
+    options.expensive_slots = 1;
+    options.expensive_wait = 0ms;
+    RunningServer s(serve_sample_db(), options);
+    const auto expensive = hammer(s.port(), 8, 8, 30,
+                                  "/api/search?q=b*+OR+s*+OR+g*&facets=topic,year,reviewer,rating");
+    CHECK(expensive.count(503) == 1);  // no slot free at once: told to come back
+    CHECK(expensive.count(200) == 1);
+    CHECK(expensive.size() == 2);
+    const auto cheap = hammer(s.port(), 8, 8, 30, "/api/search?q=book");
+    CHECK(cheap.size() == 1);
+    CHECK(cheap.count(200) == 1);
 }
