@@ -136,7 +136,8 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "max-requests-per-client",
         po::value(&server.max_requests_per_client)->default_value(server.max_requests_per_client),
         "most requests in flight at once for one client address (past it: 429)")(
-        "expensive-slots", po::value(&server.expensive_slots)->default_value(server.expensive_slots),
+        "expensive-slots",
+        po::value(&server.expensive_slots)->default_value(server.expensive_slots),
         "most searches with facets, wildcards, phrases or NEAR running at once (0: threads / 4, "
         "at least 1); one waits 250 ms for a slot, then 503");
     general.add(serving);

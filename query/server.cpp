@@ -9,8 +9,8 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <condition_variable>
 #include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -410,14 +410,15 @@ struct HttpServer::Impl {
     /// A request counted against its client address's limit of requests in flight while it
     /// lives; throws HttpError 429 past the limit.
     class InFlight {
-    public:
+      public:
         InFlight(Impl& s, std::string address) : s_(s), address_(std::move(address)) {
             std::lock_guard lock(s_.flight_mutex);
             std::size_t& n = s_.in_flight[address_];
             if (n >= s_.options.max_requests_per_client) {
                 if (n == 0) s_.in_flight.erase(address_);
-                throw HttpError{429, "too many requests in flight from this address; wait for "
-                                     "an answer before sending more"};
+                throw HttpError{429,
+                                "too many requests in flight from this address; wait for "
+                                "an answer before sending more"};
             }
             ++n;
         }
@@ -429,7 +430,7 @@ struct HttpServer::Impl {
         InFlight(const InFlight&) = delete;
         InFlight& operator=(const InFlight&) = delete;
 
-    private:
+      private:
         Impl& s_;
         std::string address_;
     };
@@ -437,13 +438,14 @@ struct HttpServer::Impl {
     /// One of the expensive-search slots while it lives; throws HttpError 503 if none comes
     /// free within options.expensive_wait.
     class ExpensiveSlot {
-    public:
+      public:
         explicit ExpensiveSlot(Impl& s) : s_(s) {
             std::unique_lock lock(s_.expensive_mutex);
             if (!s_.expensive_free.wait_for(lock, s_.options.expensive_wait,
                                             [this] { return s_.expensive_running < s_.slots(); })) {
-                throw HttpError{503, "the server is busy with expensive searches (facets, "
-                                     "wildcards, phrases); try again"};
+                throw HttpError{503,
+                                "the server is busy with expensive searches (facets, "
+                                "wildcards, phrases); try again"};
             }
             ++s_.expensive_running;
         }
@@ -457,7 +459,7 @@ struct HttpServer::Impl {
         ExpensiveSlot(const ExpensiveSlot&) = delete;
         ExpensiveSlot& operator=(const ExpensiveSlot&) = delete;
 
-    private:
+      private:
         Impl& s_;
     };
 
