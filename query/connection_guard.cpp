@@ -208,6 +208,11 @@ void BoundedTaskQueue::work() {
     }
 }
 
+bool GuardedServer::set_backlog(int backlog) {
+    // listen() on a listening socket changes its backlog (Linux).
+    return ::listen(svr_sock_, backlog) == 0;
+}
+
 std::size_t GuardedServer::connections_from(const std::string& address) const {
     std::lock_guard lock(mutex_);
     const auto it = connections_.find(address);

@@ -67,6 +67,11 @@ class GuardedServer final : public httplib::Server {
 public:
     explicit GuardedServer(ConnectionLimits limits) : limits_(limits) {}
 
+    /// Lengthens the queue of connections the kernel completes before accept() (httplib
+    /// listens with a backlog of 5: past it new connections' SYNs are dropped and the clients
+    /// wait a second to retry). Call after binding; false if the socket refuses.
+    bool set_backlog(int backlog);
+
     /// Connections being served now for `address` (the client's numeric IP).
     [[nodiscard]] std::size_t connections_from(const std::string& address) const;
 

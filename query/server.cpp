@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -14,6 +17,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -365,6 +370,69 @@ ListenAddress parse_listen_address(std::string_view spec) {
     return a;
 }
 
+namespace {
+
+/// Threads at a lower CPU priority (nice 10, Linux's per-thread nice) that run what they are
+/// given while the caller waits: expensive searches run there, so that a cheap search on a
+/// request thread gets the CPU first. If the priority cannot be lowered they run as they are.
+class LowPriorityLane {
+public:
+    explicit LowPriorityLane(std::size_t threads) {
+        for (std::size_t i = 0; i < threads; ++i) {
+            threads_.emplace_back([this] {
+                (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+                work();
+            });
+        }
+    }
+    ~LowPriorityLane() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        ready_.notify_all();
+        for (std::thread& t : threads_) t.join();
+    }
+    LowPriorityLane(const LowPriorityLane&) = delete;
+    LowPriorityLane& operator=(const LowPriorityLane&) = delete;
+
+    /// Runs `f` on a lane thread and returns what it returns, or throws what it throws.
+    template <class F>
+    auto run(F&& f) -> decltype(f()) {
+        std::packaged_task<decltype(f())()> task(std::forward<F>(f));
+        auto result = task.get_future();
+        {
+            std::lock_guard lock(mutex_);
+            tasks_.emplace_back([&task] { task(); });
+        }
+        ready_.notify_one();
+        return result.get();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                if (tasks_.empty()) return;
+                task = std::move(tasks_.front());
+                tasks_.pop_front();
+            }
+            task();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
     Impl(const std::string& db_path, ServerOptions o)
         : options(std::move(o)),
@@ -436,13 +504,20 @@ struct HttpServer::Impl {
     };
 
     /// One of the expensive-search slots while it lives; throws HttpError 503 if none comes
-    /// free within options.expensive_wait.
+    /// free within options.expensive_wait, or at once when as many requests as there are
+    /// slots already wait (a waiting request holds a request thread too).
     class ExpensiveSlot {
       public:
         explicit ExpensiveSlot(Impl& s) : s_(s) {
             std::unique_lock lock(s_.expensive_mutex);
-            if (!s_.expensive_free.wait_for(lock, s_.options.expensive_wait,
-                                            [this] { return s_.expensive_running < s_.slots(); })) {
+            const auto free = [this] { return s_.expensive_running < s_.slots(); };
+            bool got = free();
+            if (!got && s_.expensive_waiting < s_.slots()) {
+                ++s_.expensive_waiting;
+                got = s_.expensive_free.wait_for(lock, s_.options.expensive_wait, free);
+                --s_.expensive_waiting;
+            }
+            if (!got) {
                 throw HttpError{503,
                                 "the server is busy with expensive searches (facets, "
                                 "wildcards, phrases); try again"};
@@ -559,7 +634,8 @@ struct HttpServer::Impl {
             slot.emplace(*this);
         }
         SearcherPool::Lease searcher = borrow(started);
-        const SearchResult result = searcher->search(r);
+        const SearchResult result =
+            slot ? lane.run([&] { return searcher->search(r); }) : searcher->search(r);
         std::string suggestion = result.suggestion;
         if (suggest_apart) {
             SearchRequest s = match_free_request(options.defaults, q);
@@ -675,11 +751,14 @@ struct HttpServer::Impl {
     ServerOptions options;
     SearcherPool pool;
     GuardedServer http;
+    /// Threads that run the expensive searches, one per slot, at a lower CPU priority.
+    LowPriorityLane lane{slots()};
     std::mutex flight_mutex;
     std::map<std::string, std::size_t> in_flight;  // requests being answered, by client address
     std::mutex expensive_mutex;
     std::condition_variable expensive_free;
     std::size_t expensive_running = 0;
+    std::size_t expensive_waiting = 0;
     std::thread listener;
     std::atomic<bool> listener_done{false};
     bool loopback = true;
@@ -793,6 +872,7 @@ void HttpServer::start() {
         }
         s.port = s.options.listen.port;
     }
+    (void)s.http.set_backlog(128);
     s.listener_done = false;
     s.listener = std::thread([&s] {
         if (!s.http.listen_after_bind()) s.log("the listener stopped with an error");
