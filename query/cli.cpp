@@ -139,7 +139,21 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
         "most filters per request")(
         "request-timeout", po::value(&request_timeout)->default_value(request_timeout),
         "seconds a client may take to send a request or read a response, and a request may wait "
-        "for a free searcher");
+        "for a free searcher")(
+        "max-connections-per-client",
+        po::value(&server.max_connections_per_client)
+            ->default_value(server.max_connections_per_client),
+        "most connections served at once for one client address (past it: 503)")(
+        "max-queued-connections",
+        po::value(&server.max_queued_connections)->default_value(server.max_queued_connections),
+        "most connections waiting for a thread (past it: 503 at once)")(
+        "max-requests-per-client",
+        po::value(&server.max_requests_per_client)->default_value(server.max_requests_per_client),
+        "most requests in flight at once for one client address (past it: 429)")(
+        "expensive-slots",
+        po::value(&server.expensive_slots)->default_value(server.expensive_slots),
+        "most searches with facets, wildcards, phrases or NEAR running at once (0: threads / 4, "
+        "at least 1); one waits 250 ms for a slot, then 503");
     general.add(serving);
     po::options_description hidden;
     hidden.add_options()("query", po::value(&words));
@@ -228,6 +242,20 @@ std::optional<QueryOptions> parse_command_line(int argc, const char* const* argv
             throw UsageError("--request-timeout must be 1 to 3600 seconds");
         }
         server.request_timeout = std::chrono::seconds(request_timeout);
+        if (server.max_connections_per_client == 0 || server.max_connections_per_client > 10000) {
+            throw UsageError("--max-connections-per-client must be 1 to 10000");
+        }
+        if (server.max_requests_per_client == 0 || server.max_requests_per_client > 10000) {
+            throw UsageError("--max-requests-per-client must be 1 to 10000");
+        }
+        if (server.expensive_slots > 256) throw UsageError("--expensive-slots must be at most 256");
+        if (server.max_queued_connections > 100000) {
+            throw UsageError("--max-queued-connections must be at most 100000");
+        }
+        // Headers get half the request time, at most 5 s: a slow client cannot hold a thread
+        // longer than that before it has even asked for something.
+        server.header_timeout = std::min<std::chrono::milliseconds>(
+            std::chrono::seconds(5), std::chrono::milliseconds(request_timeout * 500));
         server.defaults = o.request;
         server.open = o.open;
         o.serve = server;

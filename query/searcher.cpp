@@ -483,6 +483,15 @@ void Searcher::recover(const Xapian::NetworkError& error, int failures) {
 
 Xapian::doccount Searcher::doc_count() const { return db_.get_doccount(); }
 
+bool Searcher::refresh() {
+    if (has_remote()) return false;
+    try {
+        return db_.reopen();
+    } catch (const Xapian::Error& e) {
+        throw IndexError(path_, e.get_description());
+    }
+}
+
 SearchResult Searcher::search(const SearchRequest& request) {
     check_query_length(request.query, request.budget);
     check_remote_support(request);

@@ -241,6 +241,12 @@ public:
     /// The review with this id, or nullopt.
     [[nodiscard]] std::optional<Review> fetch(const std::string& id);
 
+    /// Moves to the latest committed revision of a local database or local shards (Xapian's
+    /// reopen), so that what follows reads what a writer committed since; true if it moved.
+    /// With remote shards it does nothing (a search reopens them when they change under it).
+    /// Throws IndexError if the database cannot be read.
+    bool refresh();
+
     [[nodiscard]] const Analyzer& analyzer() const noexcept { return analyzer_; }
     /// The topics whose strengths every reachable shard holds in the same slot.
     [[nodiscard]] const TopicSlots& topic_slots() const noexcept { return builder_.topic_slots(); }

@@ -2,7 +2,10 @@
 
 #include <httplib.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -10,9 +13,12 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -24,6 +30,7 @@
 #include "common/error.hpp"
 #include "common/schema.hpp"
 #include "common/text.hpp"
+#include "query/connection_guard.hpp"
 #include "query/highlighter.hpp"
 #include "query/json_output.hpp"
 #include "query/searcher_pool.hpp"
@@ -60,6 +67,8 @@ struct HttpError {
 
 constexpr std::string_view kFacetNames[] = {"topic", "reviewer", "category", "year", "rating"};
 constexpr std::size_t kMaxFilterValueBytes = 256;
+/// How often a read is retried on a newer revision when a writer keeps committing under it.
+constexpr int kMaxReopens = 5;
 
 bool is_facet_name(std::string_view name) {
     return std::find(std::begin(kFacetNames), std::end(kFacetNames), name) != std::end(kFacetNames);
@@ -87,18 +96,48 @@ bool is_plain_number(std::string_view s) {
     return all_digits(s.substr(0, dot)) && all_digits(s.substr(dot + 1));
 }
 
+/// True for an address the server may listen on and still count as loopback-only.
 bool is_loopback_host(std::string_view host) {
     return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
 }
 
-/// The host part of a Host header: `[::1]:8080` gives `::1`, `localhost:80` gives `localhost`.
-std::string_view host_of(std::string_view header) {
-    if (!header.empty() && header.front() == '[') {
-        const std::size_t close = header.find(']');
-        return close == std::string_view::npos ? header : header.substr(1, close - 1);
-    }
-    return header.substr(0, header.find(':'));
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
+
+}  // namespace
+
+bool is_loopback_host_header(std::string_view value, std::string_view listen_host) {
+    std::string_view host;
+    std::string_view rest;
+    if (!value.empty() && value.front() == '[') {
+        const std::size_t close = value.find(']');
+        if (close == std::string_view::npos) return false;
+        host = value.substr(1, close - 1);
+        rest = value.substr(close + 1);
+        // Only an IPv6 address goes in brackets.
+        if (host.find(':') == std::string_view::npos) return false;
+    } else {
+        const std::size_t colon = value.find(':');
+        host = value.substr(0, colon);
+        rest = colon == std::string_view::npos ? std::string_view() : value.substr(colon);
+    }
+    // Nothing after the host but an optional port: 1 to 5 digits.
+    if (!rest.empty()) {
+        const std::string_view port = rest.substr(1);
+        if (rest.front() != ':' || port.empty() || port.size() > 5 || !all_digits(port)) {
+            return false;
+        }
+    }
+    if (host.empty()) return false;
+    return equal_ignoring_case(host, "localhost") || host == "127.0.0.1" || host == "::1" ||
+           host == listen_host;
+}
+
+namespace {
 
 /// Xapian's QueryParser reads U+201C to U+201F as double quotes; they become '"' here so that
 /// the balancing below sees every quote the parser will see.
@@ -349,9 +388,75 @@ ListenAddress parse_listen_address(std::string_view spec) {
     return a;
 }
 
+namespace {
+
+/// Threads at a lower CPU priority (nice 10, Linux's per-thread nice) that run what they are
+/// given while the caller waits: expensive searches run there, so that a cheap search on a
+/// request thread gets the CPU first. If the priority cannot be lowered they run as they are.
+class LowPriorityLane {
+public:
+    explicit LowPriorityLane(std::size_t threads) {
+        for (std::size_t i = 0; i < threads; ++i) {
+            threads_.emplace_back([this] {
+                (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
+                work();
+            });
+        }
+    }
+    ~LowPriorityLane() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        ready_.notify_all();
+        for (std::thread& t : threads_) t.join();
+    }
+    LowPriorityLane(const LowPriorityLane&) = delete;
+    LowPriorityLane& operator=(const LowPriorityLane&) = delete;
+
+    /// Runs `f` on a lane thread and returns what it returns, or throws what it throws.
+    template <class F>
+    auto run(F&& f) -> decltype(f()) {
+        std::packaged_task<decltype(f())()> task(std::forward<F>(f));
+        auto result = task.get_future();
+        {
+            std::lock_guard lock(mutex_);
+            tasks_.emplace_back([&task] { task(); });
+        }
+        ready_.notify_one();
+        return result.get();
+    }
+
+private:
+    void work() {
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+                if (tasks_.empty()) return;
+                task = std::move(tasks_.front());
+                tasks_.pop_front();
+            }
+            task();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
     Impl(const std::string& db_path, ServerOptions o)
-        : options(std::move(o)), pool(db_path, options.threads, options.open) {}
+        : options(std::move(o)),
+          pool(db_path, options.threads, options.open),
+          http(ConnectionLimits{options.header_timeout, options.max_connections_per_client,
+                                options.max_queued_connections}) {}
 
     void log(const std::string& message) {
         if (options.log == nullptr) return;
@@ -366,15 +471,101 @@ struct HttpServer::Impl {
             pool.borrow(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(left),
                                  std::chrono::milliseconds(0)));
         if (!lease) throw HttpError{503, "the server is busy; try again"};
+        // Every endpoint reads the latest commit: after an in-place update a searcher still on
+        // the old revision would answer stale counts, or fail once the writer reuses its blocks.
+        (*lease)->refresh();
         return std::move(*lease);
+    }
+
+    /// Runs `read` on the searcher's database, reopening and retrying when a writer commits
+    /// underneath (Xapian::DatabaseModifiedError), as searches do.
+    template <class F>
+    auto reading(SearcherPool::Lease& searcher, F&& read) {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                return read(*searcher);
+            } catch (const Xapian::DatabaseModifiedError&) {
+                if (attempt >= kMaxReopens) throw;
+                searcher->refresh();
+            }
+        }
     }
 
     /// Runs a handler, turning what it throws into a JSON error. Details of unexpected errors
     /// go to the log only: their messages can hold file paths.
+    /// A request counted against its client address's limit of requests in flight while it
+    /// lives; throws HttpError 429 past the limit.
+    class InFlight {
+      public:
+        InFlight(Impl& s, std::string address) : s_(s), address_(std::move(address)) {
+            std::lock_guard lock(s_.flight_mutex);
+            std::size_t& n = s_.in_flight[address_];
+            if (n >= s_.options.max_requests_per_client) {
+                if (n == 0) s_.in_flight.erase(address_);
+                throw HttpError{429,
+                                "too many requests in flight from this address; wait for "
+                                "an answer before sending more"};
+            }
+            ++n;
+        }
+        ~InFlight() {
+            std::lock_guard lock(s_.flight_mutex);
+            const auto it = s_.in_flight.find(address_);
+            if (it != s_.in_flight.end() && --it->second == 0) s_.in_flight.erase(it);
+        }
+        InFlight(const InFlight&) = delete;
+        InFlight& operator=(const InFlight&) = delete;
+
+      private:
+        Impl& s_;
+        std::string address_;
+    };
+
+    /// One of the expensive-search slots while it lives; throws HttpError 503 if none comes
+    /// free within options.expensive_wait, or at once when as many requests as there are
+    /// slots already wait (a waiting request holds a request thread too).
+    class ExpensiveSlot {
+      public:
+        explicit ExpensiveSlot(Impl& s) : s_(s) {
+            std::unique_lock lock(s_.expensive_mutex);
+            const auto free = [this] { return s_.expensive_running < s_.slots(); };
+            bool got = free();
+            if (!got && s_.expensive_waiting < s_.slots()) {
+                ++s_.expensive_waiting;
+                got = s_.expensive_free.wait_for(lock, s_.options.expensive_wait, free);
+                --s_.expensive_waiting;
+            }
+            if (!got) {
+                throw HttpError{503,
+                                "the server is busy with expensive searches (facets, "
+                                "wildcards, phrases); try again"};
+            }
+            ++s_.expensive_running;
+        }
+        ~ExpensiveSlot() {
+            {
+                std::lock_guard lock(s_.expensive_mutex);
+                --s_.expensive_running;
+            }
+            s_.expensive_free.notify_one();
+        }
+        ExpensiveSlot(const ExpensiveSlot&) = delete;
+        ExpensiveSlot& operator=(const ExpensiveSlot&) = delete;
+
+      private:
+        Impl& s_;
+    };
+
+    [[nodiscard]] std::size_t slots() const {
+        return options.expensive_slots != 0 ? options.expensive_slots
+                                            : std::max<std::size_t>(1, options.threads / 4);
+    }
+
     template <class F>
     void guarded(const httplib::Request& req, httplib::Response& res, F&& handler) {
         try {
             (void)sent_params(req);
+            const InFlight counted(*this, req.remote_addr);
             handler(req, res);
         } catch (const HttpError& e) {
             set_error(res, e.status, e.message);
@@ -464,12 +655,20 @@ struct HttpServer::Impl {
         const bool suggest_apart = r.suggest && !filters.empty() && !text::trim(q).empty();
         if (suggest_apart) r.suggest = false;
 
+        // Facets count the whole match, and wildcards, phrases and NEAR can cost up to the
+        // budget: such searches take turns, so that cheap ones always find a thread.
+        std::optional<ExpensiveSlot> slot;
+        if (!r.facets.empty() || q.find_first_of("*\"") != std::string::npos ||
+            q.find("NEAR") != std::string::npos) {
+            slot.emplace(*this);
+        }
         SearcherPool::Lease searcher = borrow(started);
         if (r.sort == SortOrder::TopicStrength && !searcher->topic_slots().slot(r.sort_topic)) {
             throw HttpError{400,
                             "sort: this index holds no strengths for topic '" + r.sort_topic + "'"};
         }
-        const SearchResult result = searcher->search(r);
+        const SearchResult result =
+            slot ? lane.run([&] { return searcher->search(r); }) : searcher->search(r);
         std::string suggestion = result.suggestion;
         if (suggest_apart) {
             SearchRequest s = match_free_request(options.defaults, q);
@@ -544,7 +743,7 @@ struct HttpServer::Impl {
     void stats(const httplib::Request&, httplib::Response& res) {
         const auto started = Clock::now();
         SearcherPool::Lease searcher = borrow(started);
-        json j = stats_json(searcher->database());
+        json j = reading(searcher, [](Searcher& r) { return stats_json(r.database()); });
         if (j["manifest"].is_object() && j["manifest"].contains("inputs")) {
             for (json& in : j["manifest"]["inputs"]) {
                 if (in.is_object() && in.contains("path") && in["path"].is_string()) {
@@ -563,7 +762,9 @@ struct HttpServer::Impl {
 
     void healthz(const httplib::Request&, httplib::Response& res) {
         SearcherPool::Lease searcher = borrow(Clock::now());
-        set_json(res, 200, json{{"status", "ok"}, {"documents", searcher->doc_count()}});
+        const Xapian::doccount documents =
+            reading(searcher, [](Searcher& r) { return r.doc_count(); });
+        set_json(res, 200, json{{"status", "ok"}, {"documents", documents}});
     }
 
     void page(const httplib::Request&, httplib::Response& res) {
@@ -587,7 +788,15 @@ struct HttpServer::Impl {
 
     ServerOptions options;
     SearcherPool pool;
-    httplib::Server http;
+    GuardedServer http;
+    /// Threads that run the expensive searches, one per slot, at a lower CPU priority.
+    LowPriorityLane lane{slots()};
+    std::mutex flight_mutex;
+    std::map<std::string, std::size_t> in_flight;  // requests being answered, by client address
+    std::mutex expensive_mutex;
+    std::condition_variable expensive_free;
+    std::size_t expensive_running = 0;
+    std::size_t expensive_waiting = 0;
     std::thread listener;
     std::atomic<bool> listener_done{false};
     bool loopback = true;
@@ -598,6 +807,9 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
     if (options.threads == 0) throw UsageError("the server needs at least one thread");
+    if (options.max_connections_per_client == 0) {
+        throw UsageError("the server needs at least one connection per client");
+    }
     impl_ = std::make_unique<Impl>(db_path, std::move(options));
     Impl& s = *impl_;
     {
@@ -607,7 +819,8 @@ HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
         s.redactor = PathRedactor(manifest);
     }
     const std::size_t threads = s.options.threads;
-    s.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    const std::size_t queued = s.options.max_queued_connections;
+    s.http.new_task_queue = [threads, queued] { return new BoundedTaskQueue(threads, queued); };
     const auto timeout = static_cast<time_t>(s.options.request_timeout.count());
     s.http.set_read_timeout(timeout, 0);
     s.http.set_write_timeout(timeout, 0);
@@ -633,8 +846,11 @@ HttpServer::HttpServer(const std::string& db_path, ServerOptions options) {
             set_error(res, 405, "this server is read-only: only GET");
             return httplib::Server::HandlerResponse::Handled;
         }
-        if (s.loopback && req.has_header("Host") &&
-            !is_loopback_host(host_of(req.get_header_value("Host")))) {
+        // DNS rebinding: a page of another site, resolved to 127.0.0.1, sends its own name.
+        // Exactly one Host, naming this machine exactly; none, two or anything else is refused.
+        if (s.loopback &&
+            (req.get_header_value_count("Host") != 1 ||
+             !is_loopback_host_header(req.get_header_value("Host"), s.options.listen.host))) {
             set_error(res, 403, "this server answers only requests addressed to this machine");
             return httplib::Server::HandlerResponse::Handled;
         }
@@ -694,6 +910,7 @@ void HttpServer::start() {
         }
         s.port = s.options.listen.port;
     }
+    (void)s.http.set_backlog(128);
     s.listener_done = false;
     s.listener = std::thread([&s] {
         if (!s.http.listen_after_bind()) s.log("the listener stopped with an error");

@@ -23,6 +23,12 @@ struct ListenAddress {
 /// is not a number from 0 to 65535, or a host with characters no address or name has.
 [[nodiscard]] ListenAddress parse_listen_address(std::string_view spec);
 
+/// True when a Host header's value names this machine exactly: `localhost` (any case),
+/// `127.0.0.1`, `[::1]`, or `listen_host` itself (the address a loopback server listens on),
+/// each with an optional `:PORT` of 1 to 5 digits. Anything else is false: `127.evil.com`,
+/// `127.0.0.1.evil.com`, `127.0.0.1:80@evil.com`, an empty value, an unbracketed `::1`.
+[[nodiscard]] bool is_loopback_host_header(std::string_view value, std::string_view listen_host);
+
 /// The server's settings and limits. Every limit answers 400 when a request exceeds it.
 struct ServerOptions {
     ListenAddress listen;
@@ -36,6 +42,20 @@ struct ServerOptions {
     /// and the longest a request waits for a free Searcher before 503. Xapian cannot cancel a
     /// match that has started, so the limits above are what bound the work of one search.
     std::chrono::seconds request_timeout{10};
+    /// Longest a client may take to send a request line and headers, however slowly they
+    /// trickle in (slowloris); the connection is then closed.
+    std::chrono::milliseconds header_timeout{5000};
+    /// Most connections served at once for one client address; past it, 503 at once.
+    std::size_t max_connections_per_client = 8;
+    /// Most accepted connections waiting for a thread; past it, 503 at once.
+    std::size_t max_queued_connections = 64;
+    /// Most requests in flight at once for one client address; past it, 429 at once.
+    std::size_t max_requests_per_client = 4;
+    /// Most expensive searches (with facets, wildcards, phrases or NEAR) running at once, so
+    /// that threads stay free for cheap ones; 0 means max(1, threads / 4).
+    std::size_t expensive_slots = 0;
+    /// How long an expensive search waits for a slot before a 503.
+    std::chrono::milliseconds expensive_wait{250};
     /// Settings every search starts from (weighting, field weights, synonyms, snippet length,
     /// suggestions). Its query, paging, sort and facets are replaced by each request's; the
     /// query is always read with the query syntax (ParseMode::Syntax).
@@ -59,8 +79,9 @@ struct ServerOptions {
 /// Errors are JSON, `{"error": "..."}`: 400 for bad parameters or a malformed query, 404 for an
 /// unknown route or review, 405 for any method but GET and HEAD, 503 when no Searcher came free
 /// in time, 500 otherwise; no response carries a file path or an exception's internals (those
-/// go to ServerOptions::log). When bound to a loopback address, requests naming another Host
-/// are refused (403), which stops DNS rebinding.
+/// go to ServerOptions::log). When bound to a loopback address, a request without exactly one Host
+/// header naming this machine (is_loopback_host_header()) is refused (403), which stops DNS
+/// rebinding.
 ///
 /// start() and stop() may be called from any thread, but not concurrently with each other.
 class HttpServer {

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -40,5 +41,33 @@ struct Reply {
 /// GETs `path` with `params` (encoded by httplib). Status 0 when the request failed outright.
 [[nodiscard]] Reply get(httplib::Client& client, const std::string& path,
                         const httplib::Params& params = {}, const httplib::Headers& headers = {});
+
+/// A plain TCP connection to a loopback port, for requests httplib's client would not send
+/// (no Host, two Hosts, headers trickled a line at a time). Closed on destruction.
+class RawConnection {
+public:
+    /// Connects to `address`:`port`, from `from` when given (any 127.x.y.z address works on
+    /// Linux, so tests can be several clients). Throws std::runtime_error if it cannot.
+    explicit RawConnection(int port, const std::string& address = "127.0.0.1",
+                           const std::string& from = "");
+    ~RawConnection();
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+
+    /// Sends all of `bytes`; false if the peer closed the connection or it failed.
+    bool send(const std::string& bytes);
+    /// Reads until the peer closes or `timeout` passes: everything received.
+    [[nodiscard]] std::string read_all(std::chrono::milliseconds timeout);
+    /// True once the peer closed the connection (a read returns end of file or an error),
+    /// waiting at most `timeout` for it.
+    [[nodiscard]] bool closed_within(std::chrono::milliseconds timeout);
+
+private:
+    int fd_ = -1;
+};
+
+/// The status of an HTTP response's first line (`HTTP/1.1 403 Forbidden` gives 403); 0 if
+/// `response` does not start with one.
+[[nodiscard]] int status_of(const std::string& response);
 
 }  // namespace revsearch::test

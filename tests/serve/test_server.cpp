@@ -440,9 +440,106 @@ TEST_CASE("The HTTP API refuses bad requests with a JSON error that names no pat
     }
 }
 
+TEST_CASE(
+    "A loopback server answers only a single Host naming this machine exactly, with an "
+    "optional port",
+    "[serve][regression]") {
+    // Issue 22: the check took any Host starting "127." and let a missing Host through, which
+    // let DNS rebinding (a page of another site, resolved to 127.0.0.1) read the API.
+    RunningServer s(serve_sample_db());
+    const auto ask = [&s](const std::string& headers) {
+        RawConnection c(s.port());
+        REQUIRE(c.send("GET /healthz HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n"));
+        return status_of(c.read_all(std::chrono::seconds(10)));
+    };
+    SECTION("this machine's names and addresses, with or without a port, are answered") {
+        for (const std::string host :
+             {"localhost", "LocalHost:8080", "127.0.0.1", "127.0.0.1:1", "[::1]", "[::1]:65535"}) {
+            INFO(host);
+            CHECK(ask("Host: " + host + "\r\n") == 200);
+        }
+    }
+    SECTION("names that only start like this machine's, and malformed ports, are refused") {
+        for (const std::string host :
+             {"127.evil.com", "127.0.0.1.evil.com", "127.0.0.1:80@evil.com", "localhost.evil.com",
+              "evil.com:127.0.0.1", "127.0.0.2", "::1", "[::1].evil.com", "[127.0.0.1]",
+              "localhost:", "localhost:8o", "localhost:123456", "127.0.0.1 :80"}) {
+            INFO(host);
+            CHECK(ask("Host: " + host + "\r\n") == 403);
+        }
+    }
+    SECTION("a missing, empty or repeated Host is refused") {
+        CHECK(ask("") == 403);
+        CHECK(ask("Host: \r\n") == 403);
+        CHECK(ask("Host: 127.0.0.1\r\nHost: 127.0.0.1\r\n") == 403);
+        CHECK(ask("Host: 127.0.0.1\r\nHost: evil.com\r\n") == 403);
+    }
+}
+
+namespace {
+
+/// `n` reviews with ids `prefix`-0.. whose bodies say `word`, as JSON lines.
+std::string reviews_saying(const std::string& prefix, int n, const std::string& word) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+        out += "{\"id\":\"" + prefix + "-" + std::to_string(i) + "\",\"title\":\"Note " +
+               std::to_string(i) + "\",\"body\":\"A quiet " + word + " by the window.\"}\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("After in-place updates every endpoint answers from the new revision, never a 500",
+          "[serve][regression]") {
+    // Issue 22: after an update /api/stats answered 500 (DatabaseModifiedError) and /healthz
+    // the old count until a search reopened the index.
+    TempDir dir;
+    const std::string db = dir.file("db");
+    REQUIRE(run_index({"--db", db, dir.write("a.jsonl", reviews_saying("old", 5, "teapot"))})
+                .exit_code == 0);
+    query::ServerOptions options;
+    options.threads = 1;  // one searcher, so every request below reads through the same one
+    RunningServer s(db, options);
+    httplib::Client c = s.client();
+    REQUIRE(get(c, "/healthz").json.at("documents") == 5);
+    REQUIRE(get(c, "/api/stats").json.at("documents") == 5);
+    REQUIRE(get(c, "/api/search", {{"q", "lantern"}}).json.at("total").at("value") == 0);
+
+    // Two commits: the second may reuse the blocks of the revision the searcher still holds.
+    REQUIRE(run_index({"--db", db, dir.write("b.jsonl", reviews_saying("new", 3, "lantern"))})
+                .exit_code == 0);
+    REQUIRE(run_index({"--db", db, dir.write("c.jsonl", reviews_saying("newer", 2, "lantern"))})
+                .exit_code == 0);
+
+    SECTION("stats first: the new count, not a 500") {
+        const Reply stats = get(c, "/api/stats");
+        CHECK(stats.status == 200);
+        CHECK(stats.json.at("documents") == 10);
+        CHECK(get(c, "/healthz").json.at("documents") == 10);
+    }
+    SECTION("health first: the new count, not the old one") {
+        const Reply health = get(c, "/healthz");
+        CHECK(health.status == 200);
+        CHECK(health.json.at("documents") == 10);
+        CHECK(get(c, "/api/stats").json.at("documents") == 10);
+    }
+    SECTION("a review and a search find what the update added") {
+        CHECK(get(c, "/api/review/newer-1").status == 200);
+        const Reply found = get(c, "/api/search", {{"q", "lantern"}});
+        CHECK(found.status == 200);
+        CHECK(found.json.at("total").at("value") == 5);
+    }
+}
+
 TEST_CASE("The HTTP server answers concurrent requests from several threads", "[serve]") {
     query::ServerOptions options;
     options.threads = 4;
+    // Six clients on one address, with facets: this is about threads, not the per-client and
+    // expensive-search limits, which have tests of their own.
+    options.max_requests_per_client = 8;
+    options.expensive_slots = 4;
+    options.expensive_wait = std::chrono::seconds(10);
     RunningServer s(serve_sample_db(), options);
     const std::vector<httplib::Params> mix = {
         {{"q", "compassion fatigue"}, {"facets", "topic,year"}},
