@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <streambuf>
 
 namespace revsearch {
@@ -133,19 +134,73 @@ protected:
         return n;
     }
 
+public:
+    void write_held_back() {
+        for (const auto& [kind, count] : counts_) {
+            if (count <= ProgressLog::kShownPerKind) continue;
+            progress_.message("revsearch-index: " + std::to_string(count - ProgressLog::kShownPerKind) +
+                              " more lines like \"" + kind + "\" not shown (" +
+                              std::to_string(count) + " in all" +
+                              (kind.rfind("rejected:", 0) == 0 ? "; --rejects FILE keeps each one)"
+                                                               : ")"));
+        }
+        counts_.clear();
+    }
+
 private:
     void put(char c) {
         if (c != '\n') {
             line_ += c;
             return;
         }
-        progress_.message(line_);
+        const std::string kind = ProgressLog::kind_of(line_);
+        if (kind.empty() || ++counts_[kind] <= ProgressLog::kShownPerKind) progress_.message(line_);
         line_.clear();
     }
 
     Progress& progress_;
     std::string line_;
+    std::map<std::string, std::uint64_t> counts_;  ///< lines seen of each kind
 };
+
+std::string ProgressLog::kind_of(std::string_view line) {
+    std::size_t at = std::string_view::npos;
+    std::string_view marker;
+    for (const std::string_view m : {": rejected: ", ": note: ", ": skipped: ", ": warning: "}) {
+        const std::size_t p = line.find(m);
+        if (p < at) {
+            at = p;
+            marker = m;
+        }
+    }
+    if (at == std::string_view::npos) return "";
+    std::string kind(marker.substr(2, marker.size() - 3));  // "note:"
+    kind += ' ';
+    const std::string_view text = line.substr(at + marker.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\'') {  // a quoted part: an id, a name, a column
+            const std::size_t close = text.find('\'', i + 1);
+            if (close != std::string_view::npos) {
+                kind += "'\xE2\x80\xA6'";  // '…'
+                i = close;
+                continue;
+            }
+        }
+        if (c >= '0' && c <= '9') {
+            while (i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') ++i;
+            kind += 'N';
+            continue;
+        }
+        kind += c;
+    }
+    return kind;
+}
+
+void ProgressLog::write_held_back() {
+    flush();
+    buffer_->write_held_back();
+}
 
 ProgressLog::ProgressLog(Progress& progress)
     : std::ostream(nullptr), buffer_(std::make_unique<Buffer>(progress)) {

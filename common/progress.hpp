@@ -66,10 +66,26 @@ private:
 /// An output stream whose lines go to Progress::message(), so that whatever a job logs while
 /// its bar is shown lands on lines of its own. A line is passed on when its newline is
 /// written; a last line without one is passed on at destruction. `progress` must outlive it.
+///
+/// Repeated messages are summarised: of the lines `SOURCE: KIND: text` (KIND being rejected,
+/// note, skipped or warning) only the first kShownPerKind of each kind are passed on, where a
+/// kind is KIND and the text with its quoted parts and numbers set aside ("note: id '…'
+/// repeats ..."), and the rest are counted for write_held_back(). One repeated id in a 1 GB
+/// file would otherwise print a million notes (issue 22). Other lines always pass.
 class ProgressLog : public std::ostream {
 public:
     explicit ProgressLog(Progress& progress);
     ~ProgressLog() override;
+
+    /// Lines of one kind passed on before the rest are only counted.
+    static constexpr std::uint64_t kShownPerKind = 10;
+
+    /// Writes, for each kind with lines held back, how many and the total; then forgets them.
+    void write_held_back();
+
+    /// The kind a log line counts under ("rejected: expected N columns, found N"), or "" for a
+    /// line that is not `SOURCE: KIND: text`.
+    [[nodiscard]] static std::string kind_of(std::string_view line);
 
 private:
     class Buffer;

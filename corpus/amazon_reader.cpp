@@ -6,6 +6,7 @@
 
 #include "common/date.hpp"
 #include "common/text.hpp"
+#include "corpus/bounded_line.hpp"
 #include "corpus/json_depth.hpp"
 
 namespace revsearch::corpus {
@@ -109,8 +110,16 @@ bool AmazonReader::looks_like_amazon(std::string_view head) {
 void AmazonReader::read(std::istream& in, const InputInfo& info, RecordSink& sink) {
     std::string line, reason;
     std::size_t line_number = 0;
-    while (std::getline(in, line)) {
+    std::uint64_t length = 0;
+    // A line over the limit is not kept whole: its first bytes are, for the reject.
+    while (read_bounded_line(in, line, max_record_bytes_, length)) {
         ++line_number;
+        if (max_record_bytes_ > 0 && length > max_record_bytes_) {
+            sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
+                                  record_too_large(length, max_record_bytes_),
+                                  text::truncate_utf8(text::repair_utf8(line.substr(0, 2048)), 1024)});
+            continue;
+        }
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (text::trim(line).empty()) continue;
         Review review;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "corpus/reader.hpp"
@@ -13,10 +14,17 @@ namespace revsearch::corpus {
 /// id is the file and line (`All_Beauty_5.json.gz:17`).
 class AmazonReader : public Reader {
 public:
+    /// Lines longer than `max_record_bytes` are rejected unparsed, and never held whole in
+    /// memory (0: no limit).
+    explicit AmazonReader(std::size_t max_record_bytes = 0) : max_record_bytes_(max_record_bytes) {}
+
     void read(std::istream& in, const InputInfo& info, RecordSink& sink) override;
 
     /// True when a JSON line has Amazon's keys (asin and overall or reviewerID).
     [[nodiscard]] static bool looks_like_amazon(std::string_view head);
+
+private:
+    std::size_t max_record_bytes_;
 };
 
 }  // namespace revsearch::corpus

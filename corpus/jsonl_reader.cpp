@@ -7,6 +7,7 @@
 
 #include "common/date.hpp"
 #include "common/text.hpp"
+#include "corpus/bounded_line.hpp"
 #include "corpus/json_depth.hpp"
 
 namespace revsearch::corpus {
@@ -314,18 +315,19 @@ void JsonlReader::read(std::istream& in, const InputInfo& info, RecordSink& sink
     std::string line;
     std::size_t line_number = 0;
     std::string reason;
-    while (std::getline(in, line)) {
+    std::uint64_t length = 0;
+    // A line over the limit is not kept whole: its first bytes are, for the reject.
+    while (read_bounded_line(in, line, max_record_bytes_, length)) {
         ++line_number;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (text::trim(line).empty()) continue;
-        Review review;
-        if (max_record_bytes_ > 0 && line.size() > max_record_bytes_) {
+        if (max_record_bytes_ > 0 && length > max_record_bytes_) {
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),
-                                  "record larger than --max-record-bytes (" + std::to_string(line.size()) +
-                                      " > " + std::to_string(max_record_bytes_) + " bytes)",
+                                  record_too_large(length, max_record_bytes_),
                                   text::truncate_utf8(text::repair_utf8(line.substr(0, 2048)), kRawBytes)});
             continue;
         }
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (text::trim(line).empty()) continue;
+        Review review;
         const Decoding decoding = decoder_.decode(line);
         if (decoding.rejected()) {
             sink.on_reject(Reject{info.display + ":" + std::to_string(line_number),

@@ -26,7 +26,7 @@ std::unique_ptr<Reader> make_bare_reader(Format format, const ReaderContext& con
     switch (format) {
         case Format::Jsonl: return std::make_unique<JsonlReader>(context.max_record_bytes);
         case Format::Page: return std::make_unique<PageReader>();
-        case Format::Amazon: return std::make_unique<AmazonReader>();
+        case Format::Amazon: return std::make_unique<AmazonReader>(context.max_record_bytes);
         case Format::Review: return std::make_unique<ReviewXmlReader>();
         case Format::Text:
             return std::make_unique<TextReader>(context.path_template, context.side_files);

@@ -1,5 +1,6 @@
 #include "corpus/walker.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -8,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "corpus/archive.hpp"
+#include "corpus/bounded_line.hpp"
 
 namespace revsearch::corpus {
 
@@ -45,6 +47,48 @@ private:
     std::streambuf* rest_;
     char buffer_[64 * 1024];
     bool failed_ = false;
+};
+
+/// Passes on at most `cap` bytes of another stream buffer, then says end of input, so a reader
+/// that takes a whole file as one record never holds more than that (a small .gz can expand to
+/// gigabytes). cut() tells whether bytes were held back; drain() reads them to count them.
+class CappedBuffer : public std::streambuf {
+public:
+    CappedBuffer(std::streambuf* source, std::uint64_t cap) : source_(source), cap_(cap) {}
+
+    /// True when the source had bytes past the cap.
+    [[nodiscard]] bool cut() const noexcept { return cut_; }
+
+    /// Reads what is left of the source, in blocks, and returns the source's whole length.
+    std::uint64_t drain() {
+        std::uint64_t total = passed_;
+        std::streamsize n = 0;
+        while ((n = source_->sgetn(buffer_, sizeof buffer_)) > 0) total += static_cast<std::uint64_t>(n);
+        passed_ = total;
+        return total;
+    }
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        if (passed_ >= cap_) {
+            if (!cut_ && !traits_type::eq_int_type(source_->sgetc(), traits_type::eof())) cut_ = true;
+            return traits_type::eof();
+        }
+        const auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(sizeof buffer_, cap_ - passed_));
+        const std::streamsize n = source_->sgetn(buffer_, want);
+        if (n <= 0) return traits_type::eof();
+        passed_ += static_cast<std::uint64_t>(n);
+        setg(buffer_, buffer_, buffer_ + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    std::streambuf* source_;
+    std::uint64_t cap_;
+    std::uint64_t passed_ = 0;
+    bool cut_ = false;
+    char buffer_[64 * 1024];
 };
 
 std::string read_some(std::istream& in, std::size_t n) {
@@ -91,15 +135,22 @@ std::string basename_of(const std::string& path) {
 class LimitingSink final : public RecordSink {
 public:
     LimitingSink(RecordSink& inner, std::size_t max, std::string stream_encoding,
-                 const std::function<std::uint64_t()>& position, std::uint64_t& records)
+                 const std::function<std::uint64_t()>& position, std::uint64_t& records,
+                 CappedBuffer* capped)
         : inner_(inner),
           max_(max),
           stream_encoding_(std::move(stream_encoding)),
           position_(position),
-          records_(records) {}
+          records_(records),
+          capped_(capped) {}
     void on_review(Review&& r) override {
         report_position();
         if (r.source_encoding.empty()) r.source_encoding = stream_encoding_;
+        if (capped_ != nullptr && capped_->cut()) {  // a one-review file read only up to the limit
+            inner_.on_reject(Reject{r.source, record_too_large(capped_->drain(), max_),
+                                    text::truncate_utf8(r.body, 1024), r.source_encoding});
+            return;
+        }
         const std::size_t size = r.body.size() + r.title.size() + r.reviewer.size() + r.product.size();
         if (max_ > 0 && size > max_) {
             inner_.on_reject(Reject{r.source,
@@ -128,6 +179,7 @@ private:
     std::string stream_encoding_;
     const std::function<std::uint64_t()>& position_;
     std::uint64_t& records_;
+    CappedBuffer* capped_;
 };
 
 }  // namespace
@@ -202,8 +254,16 @@ void Walker::read_stream(std::istream& raw, const InputInfo& info, std::uint64_t
     context.encoding =
         stream.from.empty() ? options_.encoding : EncodingPolicy{EncodingPolicy::Mode::Utf8, ""};
     if (context.encoding.mode == EncodingPolicy::Mode::Named) context.encoding = EncodingPolicy{};
+    // A one-review file whose size on disk says nothing of its text (compressed) is read only
+    // up to the limit; a record-based reader bounds its own records.
+    std::unique_ptr<CappedBuffer> capped;
+    if (one_per_file && options_.max_record_bytes > 0) {
+        capped = std::make_unique<CappedBuffer>(text, options_.max_record_bytes + std::uint64_t{1});
+        text = capped.get();
+    }
     std::istream in(text);
-    LimitingSink limited(sink, options_.max_record_bytes, stream_encoding, position, records_);
+    LimitingSink limited(sink, options_.max_record_bytes, stream_encoding, position, records_,
+                         capped.get());
     try {
         make_reader(format, context)->read(in, info, limited);
     } catch (const CorpusError& e) {

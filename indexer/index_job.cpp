@@ -923,6 +923,7 @@ IndexSummary IndexJob::execute(WritePlan& plan, const std::vector<corpus::InputF
     for (auto& lane : lanes) lane->end_input();
     for (auto& lane : lanes) lane->finish();
     drain_notes(lanes, log);
+    log.write_held_back();
     for (auto& lane : lanes) {
         summary.added += lane->counts().added;
         summary.replaced += lane->counts().replaced;

@@ -197,3 +197,35 @@ TEST_CASE("a JSON line nested 100,000 deep is rejected with its line and the run
         CHECK_THAT(q.out, !Catch::Contains("\"id\":\"n1\""));
     }
 }
+
+// Issue 22: one repeated id in a 1 GB file printed 1,037,311 "id repeats" notes (111 MB).
+TEST_CASE("repeated-id notes are shown for the first ten and then summarised with a total", "[cli]") {
+    TempDir dir;
+    std::string content;
+    for (int i = 1; i <= 26; ++i) content += R"({"id":"same","title":"Copy )" + std::to_string(i) + "\"}\n";
+    const std::string input = dir.write("repeats.jsonl", content);
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains("replaced 25 (25 repeated within this run)"));
+    std::size_t notes = 0;
+    for (std::size_t at = r.err.find(": note: id 'same'"); at != std::string::npos;
+         at = r.err.find(": note: id 'same'", at + 1)) {
+        ++notes;
+    }
+    CHECK(notes == 10);
+    CHECK_THAT(r.err, Catch::Contains("15 more lines like \"note: id '\xE2\x80\xA6' repeats an earlier "
+                                      "record of this run; the last one wins\" not shown (25 in all)"));
+    CHECK(indexed_count(dir.file("db")) == 1);
+}
+
+TEST_CASE("ten repeated-id notes are all shown, with no summary line", "[cli]") {
+    TempDir dir;
+    std::string content;
+    for (int i = 1; i <= 11; ++i) content += R"({"id":"same","title":"Copy )" + std::to_string(i) + "\"}\n";
+    const std::string input = dir.write("repeats.jsonl", content);
+    const ProcessResult r = run_index({"--db", dir.file("db"), input});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Catch::Contains(input + ":11: note: id 'same' repeats"));
+    CHECK_THAT(r.err, !Catch::Contains("more lines like"));
+}

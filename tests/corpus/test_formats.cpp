@@ -1524,3 +1524,25 @@ TEST_CASE("member paths are normalised without . or .., and ordinary paths are k
     CHECK(normalise_member_path("train/pos/3_8.txt") == "train/pos/3_8.txt");
     CHECK(normalise_member_path("a..b/..c.txt") == "a..b/..c.txt");
 }
+
+// Issue 22: the size on disk of a compressed one-review file says nothing of its text.
+TEST_CASE("a gzipped one-review file over --max-record-bytes is rejected after reading only the limit",
+          "[corpus]") {
+    test::TempDir dir;
+    const std::string big = dir.write("big/r.txt", std::string(50000, 'w') + " end");
+    const std::string small = dir.write("small/r.txt", "A short review of a quiet film.");
+    shell("gzip " + sh_quote(big) + " " + sh_quote(small));
+    WalkOptions options;
+    options.format = Format::Text;
+    options.max_record_bytes = 1000;
+    const WalkResult w = walk_all(dir.file("big/r.txt.gz"), options);
+    CHECK(w.sink.reviews.empty());
+    REQUIRE(w.sink.rejects.size() == 1);
+    CHECK(w.sink.rejects[0].reason == "record larger than --max-record-bytes (50004 > 1000 bytes)");
+    CHECK(w.sink.rejects[0].source == dir.file("big/r.txt.gz"));
+    // Negative: a compressed review within the limit is read whole.
+    const WalkResult ok = walk_all(dir.file("small/r.txt.gz"), options);
+    CHECK(ok.sink.rejects.empty());
+    REQUIRE(ok.sink.reviews.size() == 1);
+    CHECK(ok.sink.reviews[0].body == "A short review of a quiet film.");
+}

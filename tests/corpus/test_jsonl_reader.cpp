@@ -1,4 +1,10 @@
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <istream>
+#include <streambuf>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -547,4 +553,96 @@ TEST_CASE("brackets inside JSON strings do not count as nesting", "[corpus]") {
     REQUIRE(sink.reviews.size() == 1);
     CHECK(json_nesting_depth("{\"a\":\"[[[\\\"[[\",\"b\":[[1]]}", 64) == 3);
     CHECK(json_nesting_depth(std::string(10, '{'), 4) == 5);  // stops past the limit
+}
+
+namespace {
+
+/// A stream of one JSON line whose body is `body_bytes` of text, then a short line, produced
+/// block by block as it is read: a line of any length without holding it anywhere.
+class LongLineBuffer : public std::streambuf {
+public:
+    explicit LongLineBuffer(std::uint64_t body_bytes)
+        : head_("{\"id\":\"big\",\"body\":\""), tail_("\"}\n{\"id\":\"next\",\"body\":\"small one\"}\n"),
+          left_(body_bytes) {
+        block_.assign(64 * 1024, 'a');
+    }
+
+protected:
+    int_type underflow() override {
+        if (stage_ == 0) {
+            stage_ = 1;
+            setg(head_.data(), head_.data(), head_.data() + head_.size());
+        } else if (stage_ == 1 && left_ > 0) {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left_, block_.size()));
+            left_ -= n;
+            setg(block_.data(), block_.data(), block_.data() + n);
+        } else if (stage_ == 1) {
+            stage_ = 2;
+            setg(tail_.data(), tail_.data(), tail_.data() + tail_.size());
+        } else {
+            return traits_type::eof();
+        }
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    std::string head_, tail_, block_;
+    std::uint64_t left_;
+    int stage_ = 0;
+};
+
+/// The process's peak resident set so far, in bytes.
+std::uint64_t peak_rss_bytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+}  // namespace
+
+// Issue 22: a 1 MB gzip expanding to one 1 GB line reached 2.1 GB of memory before the line
+// was rejected. The line is now read only up to the limit and the rest passed over.
+TEST_CASE("a JSON line far over --max-record-bytes is rejected while read, in bounded memory",
+          "[corpus]") {
+    constexpr std::uint64_t kBody = std::uint64_t{512} << 20;  // 512 MiB in one line
+    constexpr std::size_t kLimit = std::size_t{1} << 20;
+    LongLineBuffer buffer(kBody);
+    std::istream in(&buffer);
+    CollectingSink sink;
+    JsonlReader reader(kLimit);
+    const std::uint64_t before = peak_rss_bytes();
+    reader.read(in, kInfo, sink);
+    const std::uint64_t grown = peak_rss_bytes() - before;
+    INFO("peak RSS grew by " << grown << " bytes");
+    CHECK(grown < (std::uint64_t{64} << 20));  // holding the line would take 512 MiB
+    REQUIRE(sink.rejects.size() == 1);
+    CHECK(sink.rejects[0].source == "corpus/sub/reviews.jsonl:1");
+    CHECK(sink.rejects[0].reason == "record larger than --max-record-bytes (" +
+                                        std::to_string(kBody + 20 + 2) + " > 1048576 bytes)");
+    CHECK(sink.rejects[0].raw.size() <= 1024);
+    REQUIRE(sink.reviews.size() == 1);
+    CHECK(sink.reviews[0].id == "next");
+    CHECK(sink.reviews[0].source == "corpus/sub/reviews.jsonl:2");
+}
+
+TEST_CASE("a JSON line of exactly --max-record-bytes is read, and one byte more is rejected",
+          "[corpus]") {
+    const std::string line = R"({"id":"edge","body":")" + std::string(100, 'b') + "\"}";
+    const auto read_with = [&](std::size_t limit) {
+        CollectingSink sink;
+        std::istringstream in(line + "\n" + line + "\r\n");
+        JsonlReader reader(limit);
+        reader.read(in, kInfo, sink);
+        return sink;
+    };
+    const CollectingSink fits = read_with(line.size() + 1);  // the CR counts
+    CHECK(fits.rejects.empty());
+    CHECK(fits.reviews.size() == 2);
+    const CollectingSink exact = read_with(line.size());
+    CHECK(exact.reviews.size() == 1);
+    REQUIRE(exact.rejects.size() == 1);
+    CHECK(exact.rejects[0].source == "corpus/sub/reviews.jsonl:2");
+    const CollectingSink over = read_with(line.size() - 1);
+    CHECK(over.reviews.empty());
+    CHECK(over.rejects.size() == 2);
 }
