@@ -248,8 +248,8 @@ class Budgeter {
     void count_term() {
         if (++terms_ > budget_.max_terms) {
             throw QueryError("the query has more than " + std::to_string(budget_.max_terms) +
-                             " terms (a word of the default field counts twice: body and "
-                             "title; --max-query-terms)");
+                             " terms (a word of the default field counts twice on an index whose "
+                             "titles are apart from it: body and title; --max-query-terms)");
         }
     }
 

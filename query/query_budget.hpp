@@ -31,7 +31,8 @@ struct QueryBudget {
     /// Longest query text, in bytes (the server's --max-query-bytes).
     std::size_t max_query_bytes = 1024;
     /// Most terms in the parsed query before wildcards are expanded, each field counted: a word
-    /// of the default field searches the body and the title, so it counts twice.
+    /// of the default field is one term, or two (body and title) on an index whose titles are
+    /// apart from the default field (--title-layout separate).
     std::size_t max_terms = 1024;
     /// Most words in one phrase or NEAR.
     std::size_t max_phrase_words = 32;

@@ -273,12 +273,14 @@ TEST_CASE("Phrase checks stop at the budget with a notice and a count that says 
 TEST_CASE("The term, phrase, depth and length limits fire just past their values", "[query]") {
     Fixture f;
     Searcher searcher(f.path);
-    SECTION("terms: each word of the default field counts twice") {
+    SECTION("terms: each word of the default field counts once when titles are in it") {
+        // The fixture is built with the default layout, titles in the default field, so a
+        // word is one term (on an index with titles apart, body and title make it two).
         SearchRequest r = request("meadow kestrel");
-        r.budget.max_terms = 4;
+        r.budget.max_terms = 2;
         CHECK_NOTHROW(searcher.search(r));
         r.query = "meadow kestrel lantern";
-        CHECK_THROWS_WITH(searcher.search(r), Catch::Contains("more than 4 terms"));
+        CHECK_THROWS_WITH(searcher.search(r), Catch::Contains("more than 2 terms"));
     }
     SECTION("phrase words") {
         SearchRequest r = request("\"meadow qubb qubc\"");

@@ -75,7 +75,7 @@ TEST_CASE(
     // must see only the reviews that pass it; a small match, so postings are skipped to).
     SECTION("one pass and the old way agree, topic by topic") {
         const std::vector<std::pair<std::string, std::size_t>> queries = {
-            {"good", 3}, {"\"special effects\"", 1}, {"book OR kitchen", 3}};
+            {"good", 3}, {"\"self help\"", 1}, {"book OR kitchen", 3}};
         for (const auto& [q, topics] : queries) {
             INFO(q);
             const rq::SearchResult one = faceted(searcher, q, {"topic", "category"});
