@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/analyzer.hpp"
+#include "common/content_key.hpp"
 #include "common/error.hpp"
 #include "common/record_codec.hpp"
 #include "common/review.hpp"
@@ -108,6 +109,21 @@ void read_every_document(const std::string& path, CheckReport& report) {
         if (posting == db.postlist_end(id_term) || *posting != did) {
             report.problems.push_back(path + ": document " + std::to_string(did) + " ('" +
                                       review.id + "'): its id term indexes another document");
+        }
+        // The content key's term (dup:, --distinct's copy counts and --stats' duplicate
+        // groups read it) must index this document under the key its record gives.
+        const std::string key = doc.get_value(schema::kContentKeySlot);
+        if (!key.empty()) {
+            const std::string key_term = std::string(schema::kContentKeyPrefix) + key;
+            auto holder = db.postlist_begin(key_term);
+            if (holder != db.postlist_end(key_term)) holder.skip_to(did);
+            if (key != content_key(review) || holder == db.postlist_end(key_term) ||
+                *holder != did) {
+                report.problems.push_back(path + ": document " + std::to_string(did) + " ('" +
+                                          review.id +
+                                          "'): its content key disagrees with its record or "
+                                          "is not indexed");
+            }
         }
         ++report.documents;
     }

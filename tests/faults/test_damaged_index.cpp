@@ -3,6 +3,7 @@
 // search and --stats on that copy must give exactly the undamaged index's answers: any damage
 // that could turn into a wrong answer is reported.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -64,8 +65,18 @@ void flip_byte(const fs::path& file, std::uintmax_t offset) {
     f.put(static_cast<char>(c ^ 0x5a));
 }
 
+/// The environment for a --check run: under AddressSanitizer, Xapian 1.4.22's own
+/// Database::check deletes an object through a pointer of another size (a new-delete type
+/// mismatch inside libxapian, on sound indexes too), which is not ours to fix.
+std::vector<std::string> check_env() {
+    const char* inherited = std::getenv("ASAN_OPTIONS");
+    std::string options = inherited != nullptr ? inherited : "";
+    if (!options.empty()) options += ':';
+    return {"ASAN_OPTIONS=" + options + "new_delete_type_mismatch=0"};
+}
+
 ProcessResult check(const std::string& db) {
-    return run_process({query_bin(), "--db", db, "--check"});
+    return run_process({query_bin(), "--db", db, "--check"}, "", check_env());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <random>
 #include <spawn.h>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <csignal>
@@ -130,8 +131,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
         posix_spawn_file_actions_addclose(&actions, fd);
     }
+    // A variable given in `env` replaces the inherited one of the same name: with both, the
+    // child's getenv would see the inherited one first.
+    const auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+    std::set<std::string> given;
+    for (const auto& extra : env) given.insert(name_of(extra));
     std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
+    for (char** e = environ; *e != nullptr; ++e) {
+        if (given.count(name_of(*e)) == 0) env_strings.emplace_back(*e);
+    }
     for (const auto& extra : env) env_strings.push_back(extra);
     std::vector<char*> envp;
     for (auto& e : env_strings) envp.push_back(e.data());
