@@ -49,6 +49,13 @@ struct LatencySummary {
 /// so every reported percentile is a latency that was observed. Empty input gives zeros.
 [[nodiscard]] LatencySummary summarize_latencies(std::vector<double> ms);
 
+/// CPU time of the calling thread, in milliseconds: unlike wall time it does not grow when other
+/// processes compete for the cores, so it stays comparable on a busy machine.
+[[nodiscard]] double thread_cpu_ms();
+
+/// The median of `v` (the lower of the two middle values for an even count); 0 when empty.
+[[nodiscard]] double median(std::vector<double> v);
+
 /// The bytes a file holds, or all regular files below a directory (apparent sizes, as `du -b`
 /// reports them). 0 when the path does not exist.
 [[nodiscard]] std::uint64_t bytes_on_disk(const std::string& path);

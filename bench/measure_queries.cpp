@@ -1,6 +1,5 @@
 #include "bench/measure_queries.hpp"
 
-#include <time.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -20,17 +19,6 @@ namespace po = boost::program_options;
 namespace revsearch::bench {
 
 namespace {
-
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[(v.size() - 1) / 2];
-}
 
 std::string metric_number(double v) {
     char buf[64];

@@ -1,7 +1,6 @@
 #include "bench/peers.hpp"
 
 #include <sys/resource.h>
-#include <time.h>
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -15,6 +14,7 @@
 #include <sstream>
 
 #include "bench/fts5_peer.hpp"
+#include "bench/measure.hpp"
 #include "common/analyzer.hpp"
 #include "common/error.hpp"
 #include "corpus/inputs.hpp"
@@ -112,14 +112,6 @@ void read_baseline(const std::string& corpus_path, PhaseValues& values) {
 
 /// One engine's answer to one query: the ids of the top k, or an error.
 using SearchFn = std::function<std::vector<std::string>(const BenchQuery&, std::size_t, bool)>;
-
-/// CPU time of the calling thread, in milliseconds: unlike wall time it does not grow when other
-/// processes compete for the cores, so it stays comparable on a busy machine.
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
 
 /// Latencies of one case (wall and CPU), one entry per query that succeeded.
 struct CaseTimes {

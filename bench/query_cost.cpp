@@ -1,6 +1,5 @@
 #include "bench/query_cost.hpp"
 
-#include <time.h>
 #include <xapian.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include <limits>
 #include <map>
 
+#include "bench/measure.hpp"
 #include "common/analyzer.hpp"
 #include "common/error.hpp"
 #include "query/query_budget.hpp"
@@ -20,17 +20,6 @@ namespace po = boost::program_options;
 namespace revsearch::bench {
 
 namespace {
-
-double thread_cpu_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[(v.size() - 1) / 2];
-}
 
 std::string number(double v) {
     char buf[64];

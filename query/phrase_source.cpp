@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/packed_positions.hpp"
 #include "common/schema.hpp"
+#include "query/query_tree.hpp"
 
 namespace revsearch::query {
 
@@ -378,21 +379,9 @@ Xapian::Query rewrite_node(const Xapian::Query& node, bool required, unsigned& c
         }
     }
     if (!changed) return node;
-    switch (type) {
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-        case Xapian::Query::OP_MAX:
-            return Xapian::Query(type, subs.begin(), subs.end());
-        default:
-            // OP_SCALE_WEIGHT and OP_ELITE_SET carry a parameter Xapian 1.4 does not give
-            // back; the query builder never puts a phrase under either.
-            throw QueryError("cannot search phrases inside " + node.get_description());
-    }
+    // The query builder never puts a phrase under OP_SCALE_WEIGHT or OP_ELITE_SET.
+    if (auto rebuilt = with_subqueries(node, subs)) return *std::move(rebuilt);
+    throw QueryError("cannot search phrases inside " + node.get_description());
 }
 
 }  // namespace

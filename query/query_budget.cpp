@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "query/query_tree.hpp"
 
 namespace revsearch::query {
 
@@ -255,21 +256,9 @@ class Budgeter {
 
     /// `node` with `subs` in place of its subqueries.
     static Query rebuild(const Query& node, const std::vector<Query>& subs) {
-        switch (node.get_type()) {
-            case Query::OP_AND:
-            case Query::OP_OR:
-            case Query::OP_AND_NOT:
-            case Query::OP_XOR:
-            case Query::OP_AND_MAYBE:
-            case Query::OP_FILTER:
-            case Query::OP_SYNONYM:
-            case Query::OP_MAX:
-                return Query(node.get_type(), subs.begin(), subs.end());
-            default:
-                // OP_SCALE_WEIGHT, OP_ELITE_SET and the positional operators carry a parameter
-                // Xapian 1.4 does not give back; the query parser puts no wildcard under them.
-                throw QueryError("cannot limit the wildcards inside " + node.get_description());
-        }
+        // The query parser puts no wildcard under an operator that carries a parameter.
+        if (auto rebuilt = with_subqueries(node, subs)) return *std::move(rebuilt);
+        throw QueryError("cannot limit the wildcards inside " + node.get_description());
     }
 
     /// Whether a subtree may hold a wildcard, from its description (cheap for small nodes,

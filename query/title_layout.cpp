@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/schema.hpp"
 #include "query/phrase_source.hpp"
+#include "query/query_tree.hpp"
 
 namespace revsearch::query {
 
@@ -155,19 +156,8 @@ Xapian::Query rewrite(const Xapian::Query& node, bool remote, bool& changed) {
     for (std::size_t i = 0; i < n; ++i) subs.push_back(rewrite(node.get_subquery(i), remote, any));
     if (!any) return node;
     changed = true;
-    switch (type) {
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-        case Xapian::Query::OP_MAX:
-            return Xapian::Query(type, subs.begin(), subs.end());
-        default:
-            throw QueryError("cannot search body: or phrases inside " + node.get_description());
-    }
+    if (auto rebuilt = with_subqueries(node, subs)) return *std::move(rebuilt);
+    throw QueryError("cannot search body: or phrases inside " + node.get_description());
 }
 
 }  // namespace

@@ -24,15 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<fs::path> corpus_dir(const std::string& name) {
-    const auto corpora = shared_corpora();
-    if (!corpora || !fs::is_directory(*corpora / name)) {
-        WARN("skipped: ../shared/corpora/" << name << " is absent");
-        return std::nullopt;
-    }
-    return *corpora / name;
-}
-
 class Collect final : public corpus::RecordSink, public corpus::WalkObserver {
 public:
     void on_review(Review&& r) override { reviews.push_back(std::move(r)); }

@@ -25,15 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<fs::path> corpus_dir(const std::string& name) {
-    const auto corpora = shared_corpora();
-    if (!corpora || !fs::is_directory(*corpora / name)) {
-        WARN("skipped: ../shared/corpora/" << name << " is absent");
-        return std::nullopt;
-    }
-    return *corpora / name;
-}
-
 /// Reads a whole input with the library, keeping the reviews by id.
 class Collect final : public corpus::RecordSink, public corpus::WalkObserver {
 public:

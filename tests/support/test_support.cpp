@@ -64,6 +64,15 @@ std::optional<fs::path> shared_corpora() {
     return std::nullopt;
 }
 
+std::optional<fs::path> corpus_dir(const std::string& name) {
+    const auto corpora = shared_corpora();
+    if (!corpora || !fs::is_directory(*corpora / name)) {
+        WARN("skipped: ../shared/corpora/" << name << " is absent");
+        return std::nullopt;
+    }
+    return *corpora / name;
+}
+
 std::optional<fs::path> seed_page_dir() {
     const auto corpora = shared_corpora();
     if (!corpora || !fs::is_directory(*corpora / "psychcentral-seed")) {

@@ -36,6 +36,10 @@ private:
 /// ../shared/corpora next to the repository (or $REVSEARCH_SHARED/corpora), if it exists.
 [[nodiscard]] std::optional<std::filesystem::path> shared_corpora();
 
+/// ../shared/corpora/NAME, or nullopt (after a Catch2 WARN saying the test is skipped) when it
+/// is absent.
+[[nodiscard]] std::optional<std::filesystem::path> corpus_dir(const std::string& name);
+
 /// The seed page's path, or nullopt (after a Catch2 WARN saying the test is skipped) when
 /// ../shared is absent.
 [[nodiscard]] std::optional<std::filesystem::path> seed_page_dir();
